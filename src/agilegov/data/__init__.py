@@ -1,0 +1,1 @@
+"""Reading reported data files: CSV, JSONL, Parquet; row validation; quarantine."""

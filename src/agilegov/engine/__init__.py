@@ -1,0 +1,1 @@
+"""Evaluation: instants, windows, the DuckDB engine, the reference evaluator, responses."""

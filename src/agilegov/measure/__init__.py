@@ -1,0 +1,1 @@
+"""The measure language: grammar, syntax tree, type checks, SQL compilation."""

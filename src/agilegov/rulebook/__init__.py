@@ -1,0 +1,1 @@
+"""The rulebook format: model, durations, YAML loading and checks."""
