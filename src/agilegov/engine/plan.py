@@ -1,0 +1,111 @@
+"""The evaluation plan: which partial aggregates to take in one scan per stream, and
+how instants' windows are assembled from time buckets.
+
+Every window start and end of every goal becomes a bucket boundary. Buckets are
+the intervals between consecutive boundaries, so each window is a run of whole
+buckets. Events are first grouped into *cells* of G microseconds counted from
+the first boundary, G being the greatest common divisor of the boundaries'
+distances: a cell never straddles a boundary, so the grouping is a plain
+integer division and cells map onto buckets exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from agilegov.engine.calendar import Window, anchor, to_us, windows
+from agilegov.measure.ast import Aggregate, aggregates
+from agilegov.rulebook.model import Goal, Rulebook, Target
+
+
+@dataclass(frozen=True)
+class GoalWindows:
+    goal: Goal
+    windows: list[Window]
+    starts_us: list[int]
+    ends_us: list[int]
+    targets: list[Target]
+
+
+@dataclass(frozen=True)
+class Partial:
+    """One column of per-(actor, bucket) partial results."""
+
+    name: str
+    combine: str  # sum | min | max
+
+
+@dataclass
+class StreamPlan:
+    stream: str
+    partials: dict[Aggregate, list[Partial]] = field(default_factory=dict)  # decomposable ones
+    distinct: dict[Aggregate, str] = field(default_factory=dict)  # count_distinct -> table name
+    presence: str = ""  # count(*) of every event, for per-actor presence
+
+
+@dataclass
+class Plan:
+    tz: ZoneInfo
+    goals: list[GoalWindows]
+    boundaries: list[int]  # sorted, unique, UTC epoch-us
+    cell_us: int  # G
+    streams: dict[str, StreamPlan]
+
+    @property
+    def lo_us(self) -> int:
+        return self.boundaries[0]
+
+    @property
+    def hi_us(self) -> int:
+        return self.boundaries[-1]
+
+
+def build_plan(rulebook: Rulebook, lo: dt.datetime, hi: dt.datetime) -> Plan:
+    tz = ZoneInfo(rulebook.timezone)
+    a = anchor(rulebook.effective_from, tz)
+    goals: list[GoalWindows] = []
+    points: set[int] = set()
+    for goal in rulebook.goals:
+        ws = windows(a, goal.every, goal.window, lo, hi, tz)
+        starts = [to_us(w.start) for w in ws]
+        ends = [to_us(w.end) for w in ws]
+        points.update(starts)
+        points.update(ends)
+        targets = [goal.target_on(w.start.astimezone(tz).date()) for w in ws]
+        goals.append(GoalWindows(goal, ws, starts, ends, targets))
+    boundaries = sorted(points)
+    cell = 0
+    for b in boundaries[1:]:
+        cell = math.gcd(cell, b - boundaries[0])
+    plan = Plan(tz, goals, boundaries, max(cell, 1), {})
+    counter = 0
+    for name in rulebook.streams:
+        plan.streams[name] = StreamPlan(name, presence=f"n{counter}")
+        counter += 1
+    for gw in goals:
+        found = aggregates(gw.goal.measure)
+        if gw.goal.min_evidence is not None:
+            found += aggregates(gw.goal.min_evidence)
+        for agg in found:
+            sp = plan.streams[agg.stream]
+            if agg in sp.partials or agg in sp.distinct:
+                continue
+            if agg.func == "count_distinct":
+                sp.distinct[agg] = f"d{counter}"
+                counter += 1
+                continue
+            cols = _partials_for(agg.func, counter)
+            counter += len(cols)
+            sp.partials[agg] = cols
+    return plan
+
+
+def _partials_for(func: str, n: int) -> list[Partial]:
+    if func in ("count", "sum"):
+        return [Partial(f"p{n}", "sum")]
+    if func == "avg":
+        return [Partial(f"p{n}", "sum"), Partial(f"p{n + 1}", "sum")]
+    return [Partial(f"p{n}", func)]  # min | max

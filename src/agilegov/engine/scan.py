@@ -1,0 +1,134 @@
+"""One scan per stream: partial aggregates per (actor, cell), then per (actor, bucket).
+
+Builds every statement as SQLGlot expressions. The scan of a stream computes,
+in a single GROUP BY, every decomposable aggregate that any goal needs (each
+with its `where` as a FILTER) plus the distinct values of each count_distinct.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from agilegov.engine.plan import Plan, StreamPlan
+from agilegov.measure.ast import Aggregate
+from agilegov.measure.sql import condition_sql
+from agilegov.rulebook.model import Stream
+from agilegov.data.sources import ERROR
+from agilegov.sqlbuild import alias, case, col, func, ident, lit
+
+ACTOR = "a"
+CELL = "cell"
+BUCKET = "bucket"
+VALUE = "v"
+ERRORS = "errs"
+
+
+def _table(name: str) -> exp.Table:
+    return exp.Table(this=ident(name))
+
+
+def _filtered(agg_fn: exp.Expression, agg: Aggregate, stream: Stream) -> exp.Expression:
+    if agg.where is None:
+        return agg_fn
+    cond = condition_sql(agg.where, stream, col)
+    return exp.Filter(this=agg_fn, expression=exp.Where(this=cond))
+
+
+def _partial_exprs(agg: Aggregate, stream: Stream) -> list[exp.Expression]:
+    target = col(agg.field) if agg.field is not None else None
+    if agg.func == "count":
+        base: exp.Expression = exp.Count(this=target if target is not None else exp.Star())
+        return [_filtered(base, agg, stream)]
+    assert target is not None
+    if agg.func == "sum":
+        return [_filtered(exp.Sum(this=target), agg, stream)]
+    if agg.func == "avg":
+        return [_filtered(exp.Sum(this=target), agg, stream),
+                _filtered(exp.Count(this=target.copy()), agg, stream)]
+    node = exp.Min(this=target) if agg.func == "min" else exp.Max(this=target)
+    return [_filtered(node, agg, stream)]
+
+
+def _distinct_expr(agg: Aggregate, stream: Stream) -> exp.Expression:
+    assert agg.field is not None
+    listed = exp.ArrayAgg(this=exp.Distinct(expressions=[col(agg.field)]))
+    return _filtered(listed, agg, stream)
+
+
+def scan_stream(con: duckdb.DuckDBPyConnection, plan: Plan, sp: StreamPlan, stream: Stream,
+                events_view: str, out_table: str) -> None:
+    """CREATE TABLE out (a, cell, presence, partials..., distinct lists...) from one scan."""
+    t = col(stream.time)
+    in_range = exp.and_(exp.GTE(this=t.copy(), expression=lit(plan.lo_us)),
+                        exp.LT(this=t.copy(), expression=lit(plan.hi_us)))
+    cell = case([(in_range, exp.IntDiv(this=exp.Paren(this=exp.Sub(this=t, expression=lit(plan.lo_us))),
+                                       expression=lit(plan.cell_us)))])
+    selects: list[exp.Expression] = [alias(col(stream.actor), ACTOR), alias(cell, CELL),
+                                     alias(exp.Count(this=exp.Star()), sp.presence),
+                                     alias(exp.Count(this=col(ERROR)), ERRORS)]
+    for agg, parts in sp.partials.items():
+        for part, e in zip(parts, _partial_exprs(agg, stream), strict=True):
+            selects.append(alias(e, part.name))
+    for agg, name in sp.distinct.items():
+        selects.append(alias(_distinct_expr(agg, stream), name))
+    # No WHERE on time: the same scan counts bad rows anywhere in the files (a bad row is
+    # never skipped); rows outside every window fall into a NULL cell that no bucket takes.
+    query = sqlglot.select(*selects).from_(_table(events_view)).group_by(col(ACTOR), col(CELL))
+    create = exp.Create(this=_table(out_table), kind="TABLE", expression=query)
+    con.execute(create.sql(dialect="duckdb"))
+
+
+def bucket_table(con: duckdb.DuckDBPyConnection, plan: Plan, name: str) -> None:
+    """(bucket, cell_lo): bucket i starts at cell (B_i - B_0) / G."""
+    rows = [exp.Tuple(expressions=[lit(i), lit((b - plan.lo_us) // plan.cell_us)])
+            for i, b in enumerate(plan.boundaries[:-1])]
+    values = exp.Values(expressions=rows, alias=exp.TableAlias(
+        this=ident("bv"), columns=[ident(BUCKET), ident("cell_lo")]))
+    query = sqlglot.select(col(BUCKET), col("cell_lo")).from_(values)
+    con.execute(exp.Create(this=_table(name), kind="TABLE", expression=query).sql(dialect="duckdb"))
+
+
+def _asof(scan_table: str, buckets: str) -> exp.Select:
+    """Attach its bucket to each cell row (the last bucket starting at or before the cell)."""
+    join = exp.Join(this=exp.Table(this=ident(buckets), alias=exp.TableAlias(this=ident("bk"))),
+                    kind="ASOF", on=exp.GTE(this=col(CELL, "s"), expression=col("cell_lo", "bk")))
+    sel = sqlglot.select(exp.Star()).from_(exp.Table(this=ident(scan_table), alias=exp.TableAlias(this=ident("s"))))
+    sel.append("joins", join)
+    return sel
+
+
+def combine_streams(con: duckdb.DuckDBPyConnection, plan: Plan, scans: dict[str, str],
+                    buckets: str, parts_table: str) -> None:
+    """parts(a, bucket, n, partials...): all streams' partials per (actor, bucket)."""
+    combined: list[exp.Expression] = []
+    for sname, sp in plan.streams.items():
+        src = _asof(scans[sname], buckets).subquery("x")
+        cols: list[exp.Expression] = [col(ACTOR), col(BUCKET),
+                                      alias(col(sp.presence), "n")]
+        for parts in sp.partials.values():
+            cols.extend(col(p.name) for p in parts)
+        combined.append(sqlglot.select(*cols).from_(src))
+    union: exp.Expression = combined[0]
+    for q in combined[1:]:
+        union = exp.Union(this=union, expression=q, distinct=False, by_name=True)
+    aggs: list[exp.Expression] = [col(ACTOR), col(BUCKET), alias(exp.Sum(this=col("n")), "n")]
+    for sp in plan.streams.values():
+        for parts in sp.partials.values():
+            for p in parts:
+                fn = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.combine]
+                aggs.append(alias(fn(this=col(p.name)), p.name))
+    query = sqlglot.select(*aggs).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=ident("u")))
+                                        ).group_by(col(ACTOR), col(BUCKET))
+    con.execute(exp.Create(this=_table(parts_table), kind="TABLE", expression=query).sql(dialect="duckdb"))
+
+
+def distinct_table(con: duckdb.DuckDBPyConnection, scan_table: str, buckets: str,
+                   list_col: str, out: str) -> None:
+    """out(a, bucket, v): the distinct non-null values per actor and bucket."""
+    src = _asof(scan_table, buckets).subquery("x")
+    inner = sqlglot.select(col(ACTOR), col(BUCKET), alias(func("unnest", col(list_col)), VALUE)).from_(src)
+    query = sqlglot.select(col(ACTOR), col(BUCKET), col(VALUE)).distinct().from_(
+        inner.subquery("y")).where(exp.Not(this=exp.Is(this=col(VALUE), expression=exp.null())))
+    con.execute(exp.Create(this=_table(out), kind="TABLE", expression=query).sql(dialect="duckdb"))
