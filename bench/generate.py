@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bench.common import DAY_US, DATA_DAYS, FIRST_DAY, OFFSET_US, STREAMS
+from bench.common import DATA_DAYS, DAY_US, FIRST_DAY, OFFSET_US, STREAMS
 
 N_ACTORS = 100
 ROBOTS_PER_ACTOR = 12

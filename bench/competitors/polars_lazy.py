@@ -13,7 +13,14 @@ import polars as pl
 import pyarrow as pa
 
 from bench.common import (
-    DAY_US, FIRST_INSTANT, GOALS, LAST_INSTANT, OFFSET_US, RESULT_SCHEMA, GoalSpec, stream_path,
+    DAY_US,
+    FIRST_INSTANT,
+    GOALS,
+    LAST_INSTANT,
+    OFFSET_US,
+    RESULT_SCHEMA,
+    GoalSpec,
+    stream_path,
 )
 
 TIME = {"trips": "ended_at", "incidents": "occurred_at", "interventions": "at"}

@@ -16,7 +16,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench.common import (
-    DAY_US, FIRST_INSTANT, GOALS, LAST_INSTANT, OFFSET_US, RESULT_SCHEMA, instant_us, status_of,
+    DAY_US,
+    FIRST_INSTANT,
+    GOALS,
+    LAST_INSTANT,
+    OFFSET_US,
+    RESULT_SCHEMA,
+    instant_us,
+    status_of,
     stream_path,
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlglot import exp
 
 
@@ -13,7 +15,7 @@ def ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
-def lit(value: object) -> exp.Expression:
+def lit(value: object) -> exp.Expr:
     if value is None:
         return exp.null()
     if isinstance(value, bool):
@@ -21,36 +23,40 @@ def lit(value: object) -> exp.Expression:
     if isinstance(value, int | float):
         if isinstance(value, float) and value != value:
             raise ValueError("NaN has no SQL literal")
-        node: exp.Expression = exp.Literal.number(repr(value) if isinstance(value, float) else value)
+        node: exp.Expr = exp.Literal.number(
+            repr(value) if isinstance(value, float) else value
+        )
         return exp.Neg(this=exp.Literal.number(-value)) if value < 0 else node
     return exp.Literal.string(str(value))
 
 
-def func(name: str, *args: exp.Expression) -> exp.Expression:
+def func(name: str, *args: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def cast(e: exp.Expression, to: str) -> exp.Expression:
+def cast(e: exp.Expr, to: str) -> exp.Expr:
     return exp.Cast(this=e, to=exp.DataType.build(to))
 
 
-def try_cast(e: exp.Expression, to: str) -> exp.Expression:
+def try_cast(e: exp.Expr, to: str) -> exp.Expr:
     return exp.TryCast(this=e, to=exp.DataType.build(to))
 
 
-def alias(e: exp.Expression, name: str) -> exp.Alias:
+def alias(e: exp.Expr, name: str) -> exp.Expr:
     return exp.alias_(e, ident(name))
 
 
-def and_(*items: exp.Expression) -> exp.Expression:
+def and_(*items: exp.Expr) -> exp.Expr:
     return exp.and_(*items) if len(items) > 1 else items[0]
 
 
-def or_(*items: exp.Expression) -> exp.Expression:
+def or_(*items: exp.Expr) -> exp.Expr:
     return exp.or_(*items) if len(items) > 1 else items[0]
 
 
-def case(whens: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None) -> exp.Expression:
+def case(
+    whens: Sequence[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = None
+) -> exp.Expr:
     node = exp.Case()
     for cond, value in whens:
         node = node.when(cond, value)

@@ -36,7 +36,9 @@ values = st.recursive(
 )
 
 
-def _joined(cls: type[ast.And] | type[ast.Or], inner: st.SearchStrategy[ast.Condition]) -> st.SearchStrategy[ast.Condition]:
+def _joined(
+    cls: type[ast.And] | type[ast.Or], inner: st.SearchStrategy[ast.Condition]
+) -> st.SearchStrategy[ast.Condition]:
     return st.builds(cls, st.lists(inner, min_size=2, max_size=3).map(tuple))
 
 
@@ -62,12 +64,14 @@ aggregates = st.builds(
 )
 exprs = st.recursive(
     st.one_of(st.builds(ast.Number, fractions), aggregates),
-    lambda inner: st.one_of(st.builds(ast.Neg, inner), st.builds(ast.BinOp, arith_ops, inner, inner)),
+    lambda inner: st.one_of(
+        st.builds(ast.Neg, inner), st.builds(ast.BinOp, arith_ops, inner, inner)
+    ),
     max_leaves=5,
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=200, deadline=None)
 @given(exprs)
 def test_measures_round_trip(expr: ast.Expr) -> None:
     text = to_text(expr)
@@ -76,7 +80,7 @@ def test_measures_round_trip(expr: ast.Expr) -> None:
     assert to_text(parsed) == text
 
 
-@settings(max_examples=300)
+@settings(max_examples=200, deadline=None)
 @given(conditions)
 def test_conditions_round_trip(cond: ast.Condition) -> None:
     text = to_text(cond)

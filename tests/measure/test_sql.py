@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from sqlglot import exp
 
-from agilegov.measure.ast import Aggregate, Literal_
+from agilegov.measure.ast import Aggregate, Compare, Literal_
 from agilegov.measure.parser import parse_comparison, parse_condition, parse_measure
 from agilegov.measure.sql import (
     aggregate_sql,
@@ -223,9 +223,9 @@ def test_literals(value: Literal_, sql: str) -> None:
 
 
 def test_value_sql_uses_the_column_callback() -> None:
-    value = parse_condition("a + 1 > 0")
-    assert hasattr(value, "left")
-    node = value_sql(value.left, STREAM, lambda name: exp.column(name, table="e", quoted=True))  # type: ignore[union-attr]
+    cond = parse_condition("a + 1 > 0")
+    assert isinstance(cond, Compare)
+    node = value_sql(cond.left, STREAM, lambda name: exp.column(name, table="e", quoted=True))
     assert node.sql(dialect="duckdb") == '("e"."a" + CAST(1 AS BIGINT))'
 
 

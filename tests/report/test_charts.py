@@ -86,6 +86,16 @@ def test_time_axis_ticks_whole_days_with_a_known_interval(result: DomainResult) 
     assert axis["format"] == "%Y-%m-%d"
 
 
+def test_time_axis_over_months_ticks_weeks(result: DomainResult) -> None:
+    base = next(f for f in result.findings if f.goal == "injury-rate")
+    findings = [
+        replace(base, window_end=base.window_end + dt.timedelta(days=n)) for n in range(120)
+    ]
+    injury = summarize(replace(result, findings=findings)).goals[0]
+    axis = goal_chart(injury)["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["tickCount"] == {"interval": "week", "step": 3}
+
+
 def test_time_axis_within_a_day_shows_hours(result: DomainResult) -> None:
     one = [f for f in result.findings if f.goal == "injury-rate"][:1]
     injury = summarize(replace(result, findings=one)).goals[0]

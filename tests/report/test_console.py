@@ -43,4 +43,4 @@ def test_only_the_latest_actions_are_listed(result: DomainResult) -> None:
 def test_rulebook_text_is_not_read_as_markup(result: DomainResult) -> None:
     rb = replace(result.rulebook, title="[bold red]Robots[/]")
     out = _render(domain_tables(summarize(replace(result, rulebook=rb))))
-    assert "[bold red]Robots[/] — goals" in out
+    assert "[bold red]Robots[/] (robots v4)" in out

@@ -18,7 +18,6 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from agilegov.engine.evaluate import evaluate
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
@@ -26,6 +25,7 @@ from rich.text import Text
 from agilegov.domains.catalog import DOMAINS, rulebook_path
 from agilegov.domains.simulate import simulate
 from agilegov.engine.calendar import anchor, shift
+from agilegov.engine.evaluate import evaluate
 from agilegov.report.console import domain_tables
 from agilegov.report.html import write_report
 from agilegov.report.summary import DomainResult, summarize

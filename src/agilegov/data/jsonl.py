@@ -18,10 +18,20 @@ ROW = "agilegov:row"
 FILE = "agilegov:file"
 PRE_ERROR = "agilegov:pre_error"
 
-_ARROW = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
-          "bool": pa.bool_(), "timestamp": pa.string()}
-_EXPECTED = {"string": "a JSON string", "int": "a JSON integer", "float": "a JSON number",
-             "bool": "true or false", "timestamp": "an ISO 8601 timestamp string"}
+_ARROW = {
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "timestamp": pa.string(),
+}
+_EXPECTED = {
+    "string": "a JSON string",
+    "int": "a JSON integer",
+    "float": "a JSON number",
+    "bool": "true or false",
+    "timestamp": "an ISO 8601 timestamp string",
+}
 
 
 def _accepts(kind: str, value: Any) -> bool:
@@ -56,7 +66,8 @@ def read_jsonl(path: Path, stream: Stream) -> pa.Table:
                 value = record.get(name)
                 spec = stream.fields[name]
                 if value is not None and not _accepts(spec.type, value):
-                    error = error or f"{name}\x1fexpected {_EXPECTED[spec.type]}, got {orjson.dumps(value).decode()}"
+                    got = orjson.dumps(value).decode()
+                    error = error or f"{name}\x1fexpected {_EXPECTED[spec.type]}, got {got}"
                     value = None
                 if spec.type == "float" and isinstance(value, int):
                     value = float(value)

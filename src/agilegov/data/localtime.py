@@ -28,6 +28,7 @@ def transitions(tz: ZoneInfo, lo: dt.datetime, hi: dt.datetime) -> list[tuple[in
     """(utc_us, offset_before_us, offset_after_us) for every offset change in [lo, hi]."""
     out: list[tuple[int, int, int]] = []
     step = dt.timedelta(hours=6)
+    lo, hi = lo.astimezone(dt.UTC), hi.astimezone(dt.UTC)  # arithmetic on real time, not wall time
     t = lo
     prev = _offset_us(t, tz)
     while t < hi:
@@ -47,7 +48,9 @@ def transitions(tz: ZoneInfo, lo: dt.datetime, hi: dt.datetime) -> list[tuple[in
     return out
 
 
-def wall_to_utc(wall_us: exp.Expression, tz: ZoneInfo, lo: dt.datetime, hi: dt.datetime) -> exp.Expression:
+def wall_to_utc(
+    wall_us: exp.Expr, tz: ZoneInfo, lo: dt.datetime, hi: dt.datetime
+) -> exp.Expr:
     """UTC epoch-us of a wall time given as epoch-us 'as if UTC' (fold=0).
 
     Exact for wall times within [lo, hi] (padded by two days by the caller's

@@ -29,10 +29,21 @@ from agilegov.data.normalize import (
     row_error,
 )
 from agilegov.errors import DataError, Problem
-from agilegov.rulebook.model import Stream
+from agilegov.rulebook.model import FieldSpec, Stream
 from agilegov.sqlbuild import alias, cast, col, ident, lit
 
 ERROR = "agilegov:error"
+
+
+def checks_rows(source: Source, stream: Stream) -> bool:
+    """Whether any row of this source can carry an error."""
+    if source.fmt != "parquet":
+        return True
+    return any(
+        field_error(spec, source.kinds[n], n, col(n)) is not None
+        for n, spec in stream.fields.items()
+        if n not in source.proven
+    )
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class Source:
     files: tuple[Path, ...]
     fmt: str  # csv | jsonl | parquet
     kinds: dict[str, SourceKind]
+    proven: frozenset[str] = frozenset()  # fields whose checks Parquet statistics already prove
 
 
 def _parquet_kind(t: pa.DataType) -> SourceKind | None:
@@ -72,11 +84,66 @@ def _parquet_kinds(path: Path, stream: Stream) -> dict[str, SourceKind]:
             continue
         kind = _parquet_kind(schema.field(idx).type)
         if kind is None or kind not in COMPATIBLE[spec.type]:
-            raise DataError([Problem(
-                f"expected a column of type {spec.type}, found Parquet type {schema.field(idx).type}",
-                file=str(path), field=name)])
+            raise DataError(
+                [
+                    Problem(
+                        f"expected a column of type {spec.type}, "
+                        f"found Parquet type {schema.field(idx).type}",
+                        file=str(path),
+                        field=name,
+                    )
+                ]
+            )
         kinds[name] = kind
     return kinds
+
+
+def _stats_prove(paths: list[Path], stream: Stream, kinds: dict[str, SourceKind]) -> frozenset[str]:
+    """Fields whose `required`, `min` and `max` checks every row group's statistics prove.
+
+    A proven field needs no per-row check; anything unproven (no statistics,
+    a `values` list, text columns) is checked row by row as usual.
+    """
+    proven: set[str] = set()
+    metas = [pq.ParquetFile(p).metadata for p in paths]
+    for name, spec in stream.fields.items():
+        kind = kinds[name]
+        parsed_text = kind == "text" and spec.type != "string"
+        if kind == "absent" or parsed_text or spec.values is not None:
+            if kind == "absent" and not spec.required:
+                proven.add(name)
+            continue
+        if all(_group_ok(meta, name, spec) for meta in metas):
+            proven.add(name)
+    return frozenset(proven)
+
+
+def _group_ok(meta: pq.FileMetaData, name: str, spec: FieldSpec) -> bool:
+    index = meta.schema.names.index(name) if name in meta.schema.names else -1
+    if index < 0:
+        return False
+    for g in range(meta.num_row_groups):
+        column = meta.row_group(g).column(index)
+        stats = column.statistics
+        if meta.row_group(g).num_rows == 0:
+            continue
+        if stats is None:
+            return False
+        if spec.required and (not stats.has_null_count or stats.null_count != 0):
+            return False
+        if spec.min is not None or spec.max is not None:
+            if not stats.has_min_max:
+                return False
+            low, high = stats.min, stats.max
+            if not isinstance(low, int | float) or not isinstance(high, int | float):
+                return False
+            if low != low or high != high:  # NaN bounds prove nothing
+                return False
+            if spec.min is not None and low < spec.min:
+                return False
+            if spec.max is not None and high > spec.max:
+                return False
+    return True
 
 
 def _read_csv(path: Path, stream: Stream) -> pa.Table:
@@ -105,7 +172,9 @@ def _empty_csv(path: Path) -> bool:
     return path.stat().st_size == 0
 
 
-def collect(con: duckdb.DuckDBPyConnection, stream: Stream, data_dir: Path, prefix: str) -> list[Source]:
+def collect(
+    con: duckdb.DuckDBPyConnection, stream: Stream, data_dir: Path, prefix: str
+) -> list[Source]:
     """Register every file of a stream; Parquet files with the same columns share one scan."""
     sources: list[Source] = []
     parquet_groups: dict[tuple[tuple[str, SourceKind], ...], list[Path]] = {}
@@ -122,8 +191,10 @@ def collect(con: duckdb.DuckDBPyConnection, stream: Stream, data_dir: Path, pref
             kinds = {n: ("text" if n in table.column_names else "absent") for n in stream.fields}
         else:
             table = read_jsonl(path, stream)
-            kinds = {n: ("text" if s.type in ("string", "timestamp") else s.type)  # type: ignore[misc]
-                     for n, s in stream.fields.items()}
+            kinds = {
+                n: ("text" if s.type in ("string", "timestamp") else s.type)  # type: ignore[misc]
+                for n, s in stream.fields.items()
+            }
         con.register(name, table)
         sources.append(Source(name, (path,), fmt, kinds))
     for j, (key, paths) in enumerate(parquet_groups.items()):
@@ -132,37 +203,45 @@ def collect(con: duckdb.DuckDBPyConnection, stream: Stream, data_dir: Path, pref
             [str(p) for p in paths], filename=True, file_row_number=True, union_by_name=True
         )
         rel.create_view(name)
-        sources.append(Source(name, tuple(paths), "parquet", dict(key)))
+        kinds = dict(key)
+        sources.append(
+            Source(name, tuple(paths), "parquet", kinds, _stats_prove(paths, stream, kinds))
+        )
     return sources
 
 
 RAW = "agilegov:raw"
 
 
-def normalized(source: Source, stream: Stream, ctx: TimeContext, with_raw: bool = False) -> exp.Select:
+def normalized(
+    source: Source, stream: Stream, ctx: TimeContext, with_raw: bool = False
+) -> exp.Select:
     """SELECT typed fields, file, row and the row's first error from one source.
 
     With `with_raw`, also the row's declared fields as read (text), for quarantine.
     """
-    values: list[exp.Expression] = []
-    errors: list[exp.Expression] = []
+    values: list[exp.Expr] = []
+    errors: list[exp.Expr] = []
     for name, spec in stream.fields.items():
         kind = source.kinds[name]
         value = field_value(spec, kind, name, ctx)
         values.append(alias(value, name))
-        err = field_error(spec, kind, name, value)
+        err = None if name in source.proven else field_error(spec, kind, name, value)
         if err is not None:
             errors.append(err)
     if source.fmt == "parquet":
-        file_e: exp.Expression = col("filename")
-        row_e: exp.Expression = exp.Add(this=col("file_row_number"), expression=lit(1))
+        file_e: exp.Expr = col("filename")
+        row_e: exp.Expr = exp.Add(this=col("file_row_number"), expression=lit(1))
         pre = None
     else:
         file_e, row_e = col(FILE), col(ROW)
         pre = col(PRE_ERROR) if source.fmt == "jsonl" else None
     if with_raw:
-        raw = [exp.PropertyEQ(this=ident(n), expression=cast(col(n), "VARCHAR"))
-               for n, k in source.kinds.items() if k != "absent"]
+        raw = [
+            exp.PropertyEQ(this=ident(n), expression=cast(col(n), "VARCHAR"))
+            for n, k in source.kinds.items()
+            if k != "absent"
+        ]
         values.append(alias(exp.Struct(expressions=raw) if raw else exp.null(), RAW))
     return sqlglot.select(
         *values, alias(file_e, FILE), alias(row_e, ROW), alias(row_error(errors, pre), ERROR)

@@ -51,7 +51,7 @@ class Institution:
 SERVICES = (
     Service("fire-service-east", 120, 8.4),
     Service("fire-service-harbour", 130, 8.2),
-    Service("fire-service-hills", 80, 8.8, understaffed=Trouble(0.35, 0.75)),
+    Service("fire-service-hills", 80, 8.4, understaffed=Trouble(0.35, 0.75)),
     Service("fire-service-lake", 60, 8.6),
     Service("fire-service-north", 100, 8.5),
     Service("fire-service-south", 110, 8.3),

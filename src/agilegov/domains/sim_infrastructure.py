@@ -11,6 +11,7 @@ from 40% of the run and leaves a bridge newly graded IV open for five days;
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from agilegov.domains.simkit import (
@@ -90,13 +91,13 @@ def _bridges(ctx: SimContext, m: Manager) -> list[Bridge]:
     for i in range(m.bridges):
         # The failing manager has an older stock: some bridges come due during the run.
         near_due = m.backlog is not None and rng.random() < 0.3
-        age = rng.uniform(1700, 1790) if near_due else rng.uniform(20, 1760)
+        age = rng.uniform(1740, 1800) if near_due else rng.uniform(20, 1760)
         grade = pick(rng, (1, 2, 3, 4), (0.45, 0.49, 0.058, 0.002))
         sensors = rng.randint(4, 16) if rng.random() < m.instrumented else 0
         out.append(Bridge(
             id=f"{m.name}-b{i:03d}", manager=m,
             last_inspected=ctx.start_us - int(age * DAY_US) - rng.randrange(8, 16) * HOUR_US,
-            due_after_days=rng.randint(1700, 1790), grade=grade, sensors=sensors,
+            due_after_days=_due_after(rng, m), grade=grade, sensors=sensors,
             restricted=grade == 4))
     return out
 
@@ -131,7 +132,12 @@ def _maybe_inspect(ctx: SimContext, b: Bridge, day: int, catch_up: dict[str, int
         "inspector": ctx.pseudonym("inspector", 400),
     })
     b.last_inspected = at
-    b.due_after_days = rng.randint(1700, 1790)
+    b.due_after_days = _due_after(rng, m)
+
+
+def _due_after(rng: random.Random, m: Manager) -> int:
+    """Days after an inspection when the manager re-inspects; the failing one leaves it late."""
+    return rng.randint(1800, 1820) if m.backlog is not None else rng.randint(1700, 1790)
 
 
 def _maybe_alarm(ctx: SimContext, b: Bridge, day: int) -> None:
@@ -154,13 +160,11 @@ def _maybe_alarm(ctx: SimContext, b: Bridge, day: int) -> None:
 def _alarm(ctx: SimContext, b: Bridge, raised: int, level: str, slow: bool) -> None:
     rng = ctx.rng
     ack: int | None
-    if level == "advisory" and rng.random() < 0.2:
-        ack = None
-    elif slow and rng.random() < 0.05:
+    if (level == "advisory" and rng.random() < 0.2) or (slow and rng.random() < 0.05):
         ack = None
     elif slow and rng.random() < 0.35:
         ack = raised + int(rng.uniform(2.5, 10) * HOUR_US)
-    elif rng.random() < 0.005:
+    elif rng.random() < 0.0015:
         ack = raised + int(rng.uniform(2.5, 6) * HOUR_US)
     else:
         ack = raised + int(min(rng.expovariate(1 / 25), 110) * MINUTE_US)

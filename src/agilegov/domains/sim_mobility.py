@@ -69,7 +69,7 @@ def _trip(ctx: SimContext, op: Operator, day: int) -> None:
     ended = ctx.moment(day, DELIVERY)
     km = round(clamp(lognormal(rng, 1.8, 0.5), 0.1, 30.0), 3)
     minutes = km / rng.uniform(3.8, 5.2) * 60 + rng.uniform(2, 8)
-    speeding = ctx.chance(0.01 if unsafe else 0.0002)
+    speeding = ctx.chance(0.01 if unsafe else 0.00002)
     speed = rng.uniform(6.1, 7.5) if speeding else rng.uniform(4.6, 5.95)
     robot = f"{op.name}-r{rng.randrange(op.robots):02d}"
     trip_id = f"{op.name}-{ended // 1000:x}-{rng.getrandbits(16):04x}"
@@ -84,7 +84,7 @@ def _trip(ctx: SimContext, op: Operator, day: int) -> None:
         "geofence_breach": ctx.chance(0.004 if strays else 0.00003),
         "ward": pick(rng, WARDS, (14, 12, 10, 9, 9, 8, 9, 8, 7, 6)),
     })
-    near_miss = ctx.chance(0.006 if unsafe else 0.0008)
+    near_miss = ctx.chance(0.006 if unsafe else 0.0005)
     injury = ctx.chance(km * (25e-5 if unsafe else 0.2e-5))
     minor = ctx.chance(0.0005)
     if near_miss:

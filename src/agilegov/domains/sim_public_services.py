@@ -61,12 +61,12 @@ DEPARTMENTS = (
     Department("business-licences", 70, 0.72, (_p("food-business", 10), _p("outdoor-ads", 20))),
     Department("childcare-support", 150, 0.8, (_p("nursery-admission", 30), _p(
         "child-allowance", 14, weight=2.0))),
-    Department("elderly-care", 110, 0.6, (_p("care-certification", 30), _p(
+    Department("elderly-care", 110, 0.66, (_p("care-certification", 30), _p(
         "care-equipment-subsidy", 20, online=False))),
     Department("health-insurance", 180, 0.75, (_p("card-reissue", 7, weight=2.0), _p(
         "high-cost-refund", 30))),
     Department("parking-permits", 50, 0.78, (_p("residential-parking", 5),)),
-    Department("pension-desk", 80, 0.55, (_p("basic-pension-claim", 30), _p(
+    Department("pension-desk", 80, 0.64, (_p("basic-pension-claim", 30), _p(
         "exemption-request", 20, online=False))),
     Department("resident-registry", 200, 0.65, (_p("moving-in", 1, weight=2.0), _p(
         "seal-registration", 1, online=False), _p("certificate-copy", 1, weight=3.0))),
@@ -75,7 +75,7 @@ DEPARTMENTS = (
         "tax-payment-certificate", 3)), offline_until=0.55),
     Department("waste-collection", 60, 0.82, (_p("bulky-waste", 5, weight=3.0),),
                inaccessible=Trouble(0.40)),
-    Department("welfare-office", 90, 0.5, (_p("public-assistance", 14, online=False), _p(
+    Department("welfare-office", 90, 0.62, (_p("public-assistance", 14, online=False), _p(
         "welfare-benefit", 30))),
 )
 
@@ -127,9 +127,9 @@ def _check(ctx: SimContext, dept: Department, day: int) -> None:
     at = ctx.moment(day, WORKDAY)
     level = pick(rng, ("A", "AA", "AAA"), (0.3, 0.6, 0.1))
     broken = dept.inaccessible is not None and dept.inaccessible.active(day, ctx.days)
-    p_pass = {"A": 0.99, "AA": 0.7 if broken else 0.985, "AAA": 0.8}[level]
+    p_pass = {"A": 0.99, "AA": 0.7 if broken else 0.992, "AAA": 0.8}[level]
     passed = ctx.chance(p_pass)
-    issues = 0 if passed else 1 + round(lognormal(rng, 5 if broken else 2, 0.6))
+    issues = 0 if passed else 1 + round(lognormal(rng, 8 if broken else 2, 0.6))
     ctx.emit("accessibility_checks", {
         "check_id": f"chk-{dept.name}-{at // 1000:x}-{rng.getrandbits(16):04x}",
         "department": dept.name,

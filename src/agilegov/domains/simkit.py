@@ -48,7 +48,7 @@ class Rhythm:
 
 @dataclass(frozen=True)
 class Trouble:
-    """An actor misbehaves from `start` to `stop`, as fractions of the run (stop 1.0 = to the end)."""
+    """An actor misbehaves from `start` to `stop`, fractions of the run (1.0 = to the end)."""
 
     start: float
     stop: float = 1.0

@@ -21,7 +21,15 @@ from agilegov.measure.sql import comparison_sql, expr_sql
 from agilegov.sqlbuild import alias, case, cast, col, ident, lit
 
 FINDINGS = "findings"
-_CMP = {"=": exp.EQ, "==": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+_CMP = {
+    "=": exp.EQ,
+    "==": exp.EQ,
+    "!=": exp.NEQ,
+    "<": exp.LT,
+    "<=": exp.LTE,
+    ">": exp.GT,
+    ">=": exp.GTE,
+}
 
 
 def _table(name: str, as_: str | None = None) -> exp.Table:
@@ -35,30 +43,51 @@ def _goal_aggs(gw: GoalWindows) -> list[Aggregate]:
     return found
 
 
-def _window_table(con: duckdb.DuckDBPyConnection, plan: Plan, group: list[tuple[int, GoalWindows]],
-                  name: str) -> None:
+def _window_table(
+    con: duckdb.DuckDBPyConnection, plan: Plan, group: list[tuple[int, GoalWindows]], name: str
+) -> None:
     index = {b: i for i, b in enumerate(plan.boundaries)}
     first = group[0][1]
     rows = []
     for j, w in enumerate(first.windows):
-        cells: list[exp.Expression] = [lit(w.k), lit(index[first.starts_us[j]]), lit(index[first.ends_us[j]])]
+        cells: list[exp.Expr] = [
+            lit(w.k),
+            lit(index[first.starts_us[j]]),
+            lit(index[first.ends_us[j]]),
+        ]
         for _, gw in group:
             cells += [lit(gw.targets[j].op), cast(lit(gw.targets[j].value), "DOUBLE")]
         rows.append(exp.Tuple(expressions=cells))
     names = ["k", "lo", "hi"] + [n for gi, _ in group for n in (f"op{gi}", f"tv{gi}")]
-    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=ident("wv"), columns=[ident(n) for n in names]))
+    values = exp.Values(
+        expressions=rows, alias=exp.TableAlias(this=ident("wv"), columns=[ident(n) for n in names])
+    )
     query = sqlglot.select(*[col(n) for n in names]).from_(values)
-    con.execute(exp.Create(this=exp.Table(this=ident(name)), kind="TABLE", expression=query).sql(dialect="duckdb"))
+    con.execute(
+        exp.Create(this=exp.Table(this=ident(name)), kind="TABLE", expression=query).sql(
+            dialect="duckdb"
+        )
+    )
 
 
-def _in_window(table: str) -> exp.Expression:
-    return exp.and_(exp.GTE(this=col(BUCKET, table), expression=col("lo", "w")),
-                    exp.LT(this=col(BUCKET, table), expression=col("hi", "w")))
+def _membership(con: duckdb.DuckDBPyConnection, wname: str, name: str) -> None:
+    """(k, bucket) for every bucket inside every window: turns the range join into a hash join."""
+    rng = exp.Anonymous(this="range", expressions=[col("lo"), col("hi")])
+    q = sqlglot.select(col("k"), col(BUCKET)).from_(
+        sqlglot.select(col("k"), alias(exp.Anonymous(this="unnest", expressions=[rng]), BUCKET))
+        .from_(_table(wname))
+        .subquery("m")
+    )
+    con.execute(
+        exp.Create(this=exp.Table(this=ident(name)), kind="TABLE", expression=q).sql(
+            dialect="duckdb"
+        )
+    )
 
 
-def _window_cols(plan: Plan, aggs: list[Aggregate]) -> list[exp.Expression]:
+def _window_cols(plan: Plan, aggs: list[Aggregate]) -> list[exp.Expr]:
     seen: set[str] = set()
-    out: list[exp.Expression] = []
+    out: list[exp.Expr] = []
     for agg in aggs:
         parts = plan.streams[agg.stream].partials.get(agg, [])
         for p in parts:
@@ -83,65 +112,113 @@ def _agg_value(plan: Plan, agg: Aggregate) -> exp.Expression:
     if agg.func == "avg":
         count = exp.Nullif(this=cast(col(parts[1].name), "DOUBLE"), expression=zero.copy())
         return exp.Paren(this=exp.Div(this=first, expression=count))
-    return first
+    return exp.Paren(this=first)
 
 
-def _status(plan: Plan, gi: int, gw: GoalWindows) -> tuple[exp.Expression, exp.Expression]:
+def _status(plan: Plan, gi: int, gw: GoalWindows) -> tuple[exp.Expr, exp.Expr]:
     value = expr_sql(gw.goal.measure, lambda a: _agg_value(plan, a))
-    met_checks = [(exp.EQ(this=col(f"op{gi}"), expression=lit(op)),
-                   cmp(this=col("value"), expression=col(f"tv{gi}")))
-                  for op, cmp in _CMP.items()]
+    met_checks = [
+        (
+            exp.EQ(this=col(f"op{gi}"), expression=lit(op)),
+            cmp(this=col("value"), expression=col(f"tv{gi}")),
+        )
+        for op, cmp in _CMP.items()
+    ]
     met = case(met_checks)
-    whens: list[tuple[exp.Expression, exp.Expression]] = [
-        (exp.Is(this=col("value"), expression=exp.null()), lit("insufficient"))]
+    whens: list[tuple[exp.Expr, exp.Expr]] = [
+        (exp.Is(this=col("value"), expression=exp.null()), lit("insufficient"))
+    ]
     if gw.goal.min_evidence is not None:
         evidence = comparison_sql(gw.goal.min_evidence, lambda a: _agg_value(plan, a))
-        whens.append((exp.Not(this=exp.Coalesce(this=evidence, expressions=[exp.false()])),
-                      lit("insufficient")))
+        whens.append(
+            (
+                exp.Not(this=exp.Coalesce(this=evidence, expressions=[exp.false()])),
+                lit("insufficient"),
+            )
+        )
     whens.append((met, lit("met")))
     return value, case(whens, lit("unmet"))
 
 
-def assemble(con: duckdb.DuckDBPyConnection, plan: Plan, parts: str, parts_all: str,
-             distinct_tables: dict[str, str], distinct_all: dict[str, str]) -> None:
+def assemble(
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    parts: str,
+    parts_all: str,
+    distinct_tables: dict[str, str],
+    distinct_all: dict[str, str],
+) -> None:
     """CREATE TABLE findings(g, a, k, value, status) for every goal (g = goal index)."""
     groups: dict[tuple[object, ...], list[tuple[int, GoalWindows]]] = defaultdict(list)
     for gi, gw in enumerate(plan.goals):
         if gw.windows:
-            key = (gw.goal.per, gw.goal.every, gw.goal.window)
-            groups[key].append((gi, gw))
-    selects: list[exp.Expression] = []
+            groups[(gw.goal.per, gw.goal.every, gw.goal.window)].append((gi, gw))
+    selects: list[exp.Expr] = []
     for n, group in enumerate(groups.values()):
-        wname = f"win{n}"
+        wname, mname, bname = f"win{n}", f"wb{n}", f"base{n}"
         _window_table(con, plan, group, wname)
+        _membership(con, wname, mname)
         per_all = group[0][1].goal.per == "all"
         aggs = [a for _, gw in group for a in _goal_aggs(gw)]
-        base = _base_query(plan, wname, group, aggs, parts_all if per_all else parts, per_all,
-                           distinct_all if per_all else distinct_tables)
+        base = _base_query(
+            plan,
+            mname,
+            aggs,
+            parts_all if per_all else parts,
+            per_all,
+            distinct_all if per_all else distinct_tables,
+        )
+        con.execute(
+            exp.Create(this=exp.Table(this=ident(bname)), kind="TABLE", expression=base).sql(
+                dialect="duckdb"
+            )
+        )
         for gi, gw in group:
             value, status = _status(plan, gi, gw)
-            inner = sqlglot.select(exp.Star(), alias(value, "value")).from_(base.copy().subquery("b"))
-            selects.append(sqlglot.select(alias(lit(gi), "g"), col(ACTOR), col("k"), col("value"),
-                                          alias(status, "status")).from_(inner.subquery("c")))
+            joined = (
+                sqlglot.select(exp.Star())
+                .from_(_table(bname))
+                .join(_table(wname), using=[ident("k")])
+            )
+            inner = sqlglot.select(exp.Star(), alias(value, "value")).from_(joined.subquery("b"))
+            selects.append(
+                sqlglot.select(
+                    alias(lit(gi), "g"), col(ACTOR), col("k"), col("value"), alias(status, "status")
+                ).from_(inner.subquery("c"))
+            )
     if not selects:
-        query: exp.Expression = sqlglot.select(
-            alias(cast(lit(0), "INTEGER"), "g"), alias(cast(exp.null(), "VARCHAR"), ACTOR),
-            alias(cast(lit(0), "BIGINT"), "k"), alias(cast(exp.null(), "DOUBLE"), "value"),
-            alias(cast(exp.null(), "VARCHAR"), "status")).where(exp.false())
+        query: exp.Expr = sqlglot.select(
+            alias(cast(lit(0), "INTEGER"), "g"),
+            alias(cast(exp.null(), "VARCHAR"), ACTOR),
+            alias(cast(lit(0), "BIGINT"), "k"),
+            alias(cast(exp.null(), "DOUBLE"), "value"),
+            alias(cast(exp.null(), "VARCHAR"), "status"),
+        ).where(exp.false())
     else:
         query = selects[0]
         for q in selects[1:]:
             query = exp.Union(this=query, expression=q, distinct=False)
-    con.execute(exp.Create(this=exp.Table(this=ident(FINDINGS)), kind="TABLE", expression=query).sql(dialect="duckdb"))
+    con.execute(
+        exp.Create(this=exp.Table(this=ident(FINDINGS)), kind="TABLE", expression=query).sql(
+            dialect="duckdb"
+        )
+    )
 
 
-def _base_query(plan: Plan, wname: str, group: list[tuple[int, GoalWindows]], aggs: list[Aggregate],
-                parts: str, per_all: bool, distinct_tables: dict[str, str]) -> exp.Select:
+def _base_query(
+    plan: Plan,
+    mname: str,
+    aggs: list[Aggregate],
+    parts: str,
+    per_all: bool,
+    distinct_tables: dict[str, str],
+) -> exp.Select:
+    """Window-level aggregates per (k, actor), or per k for `per: all`."""
     keys = [col("k", "w")] if per_all else [col("k", "w"), col(ACTOR, "p")]
     actor = alias(lit("*"), ACTOR) if per_all else alias(col(ACTOR, "p"), ACTOR)
-    meta = [alias(exp.Max(this=col(n, "w")), n) for gi, _ in group for n in (f"op{gi}", f"tv{gi}")]
-    sel = sqlglot.select(col("k", "w"), actor, *meta, *_window_cols(plan, aggs)).from_(_table(wname, "w"))
-    sel = sel.join(_table(parts, "p"), on=_in_window("p"), join_type="LEFT" if per_all else None)
+    sel = sqlglot.select(col("k", "w"), actor, *_window_cols(plan, aggs)).from_(_table(mname, "w"))
+    on = exp.EQ(this=col(BUCKET, "p"), expression=col(BUCKET, "w"))
+    sel = sel.join(_table(parts, "p"), on=on, join_type="LEFT" if per_all else None)
     if not per_all:
         sel = sel.where(exp.Not(this=exp.Is(this=col(ACTOR, "p"), expression=exp.null())))
     sel = sel.group_by(*keys)
@@ -153,13 +230,16 @@ def _base_query(plan: Plan, wname: str, group: list[tuple[int, GoalWindows]], ag
         dname = sp.distinct[agg]
         done.add(dname)
         dkeys = [col("k", "w")] if per_all else [col("k", "w"), col(ACTOR, "d")]
-        dsel = sqlglot.select(*dkeys, alias(exp.Count(this=exp.Distinct(expressions=[col(VALUE, "d")])), dname))
-        dsel = dsel.from_(_table(wname, "w")).join(_table(distinct_tables[dname], "d"), on=_in_window("d"))
+        dsel = sqlglot.select(
+            *dkeys, alias(exp.Count(this=exp.Distinct(expressions=[col(VALUE, "d")])), dname)
+        )
+        don = exp.EQ(this=col(BUCKET, "d"), expression=col(BUCKET, "w"))
+        dsel = dsel.from_(_table(mname, "w")).join(_table(distinct_tables[dname], "d"), on=don)
         dsel = dsel.group_by(*[k.copy() for k in dkeys])
-        on = exp.EQ(this=col("k", "b0"), expression=col("k", dname))
+        jon: exp.Expr = exp.EQ(this=col("k", "b0"), expression=col("k", dname))
         if not per_all:
-            on = exp.and_(on, exp.EQ(this=col(ACTOR, "b0"), expression=col(ACTOR, dname)))
+            jon = exp.and_(jon, exp.EQ(this=col(ACTOR, "b0"), expression=col(ACTOR, dname)))
         everything = exp.Column(this=exp.Star(), table=ident("b0"))
         outer = sqlglot.select(everything, col(dname, dname)).from_(sel.subquery("b0"))
-        sel = outer.join(dsel.subquery(dname), on=on, join_type="LEFT")
+        sel = outer.join(dsel.subquery(dname), on=jon, join_type="LEFT")
     return sel

@@ -50,7 +50,8 @@ def shift_wall(wall: dt.datetime, duration: Duration, times: int) -> dt.datetime
 def shift(t: dt.datetime, duration: Duration, times: int, tz: ZoneInfo) -> dt.datetime:
     """`t + times x duration`: absolute units in real time, calendar units on the local calendar."""
     if not duration.is_calendar:
-        return (t + dt.timedelta(seconds=duration.seconds * times)).astimezone(tz)
+        # Convert to UTC first: Python adds timedeltas to aware datetimes on the wall clock.
+        return (t.astimezone(UTC) + dt.timedelta(seconds=duration.seconds * times)).astimezone(tz)
     return resolve(shift_wall(wall_of(t, tz), duration, times), tz)
 
 
@@ -88,9 +89,12 @@ def instants(
     if hi < lo:
         return []
     step = every.approx_seconds()
+    lo, hi, a = lo.astimezone(UTC), hi.astimezone(UTC), a.astimezone(UTC)
     k = int((lo - a).total_seconds() // step) - 2
     while instant(a, every, k, tz) >= lo:  # back off until strictly before lo
-        k -= max(1, int(abs((instant(a, every, k, tz) - lo).total_seconds()) // step))
+        k -= max(
+            1, int(abs((instant(a, every, k, tz).astimezone(UTC) - lo).total_seconds()) // step)
+        )
     while instant(a, every, k, tz) < lo:
         k += 1
     out: list[tuple[int, dt.datetime]] = []

@@ -16,14 +16,24 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from agilegov.data.load import Quarantine, refuse_bad_rows, register_stream
+from agilegov.data.load import Quarantine, StreamView, refuse_bad_rows, register_stream
 from agilegov.data.normalize import TimeContext
 from agilegov.data.sources import ERROR
 from agilegov.engine.assemble import FINDINGS, assemble
 from agilegov.engine.plan import Plan, build_plan
 from agilegov.engine.responses import fired
 from agilegov.engine.result import Evaluation
-from agilegov.engine.scan import ACTOR, BUCKET, VALUE, bucket_table, combine_streams, distinct_table, scan_stream
+from agilegov.engine.scan import (
+    ACTOR,
+    BUCKET,
+    ERRORS,
+    VALUE,
+    bucket_table,
+    combine_streams,
+    distinct_table,
+    scan_stream,
+)
+from agilegov.errors import DataError, Problem
 from agilegov.rulebook.model import Rulebook
 from agilegov.sqlbuild import alias, col, ident
 
@@ -70,28 +80,51 @@ def _time_context(plan: Plan, start: dt.datetime, end: dt.datetime) -> TimeConte
     return TimeContext(plan.tz, min(lo, start) - pad, max(hi, end) + pad)
 
 
-def _run(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, data_dir: Path, plan: Plan,
-         start: dt.datetime, end: dt.datetime, quarantine_path: Path | None, say: Progress) -> Evaluation:
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    rulebook: Rulebook,
+    data_dir: Path,
+    plan: Plan,
+    start: dt.datetime,
+    end: dt.datetime,
+    quarantine_path: Path | None,
+    say: Progress,
+) -> Evaluation:
     ctx = _time_context(plan, start, end)
     quarantine = Quarantine(quarantine_path) if quarantine_path is not None else None
-    views: dict[str, tuple[str, list]] = {}  # type: ignore[type-arg]
+    views: dict[str, StreamView] = {}
     for i, (name, stream) in enumerate(rulebook.streams.items()):
         say(f"reading stream {name}")
         views[name] = register_stream(con, stream, data_dir, i, ctx, quarantine)
     if quarantine is not None:
         quarantine.write()
     if len(plan.boundaries) < 2:
+        problems0: list[Problem] = []
         for name, stream in rulebook.streams.items():
-            refuse_bad_rows(con, stream, views[name][0], views[name][1])
+            try:
+                refuse_bad_rows(con, stream, views[name])
+            except DataError as exc:
+                problems0.extend(exc.problems)
+        if problems0:
+            raise DataError(problems0)
         return Evaluation.empty(rulebook, plan, quarantine)
     scans: dict[str, str] = {}
+    problems: list[Problem] = []
     for i, (name, stream) in enumerate(rulebook.streams.items()):
         say(f"scanning stream {name}")
         scans[name] = f"s{i}"
-        scan_stream(con, plan, plan.streams[name], stream, views[name][0], scans[name])
-        errors = con.execute(f'SELECT sum("errs") FROM "s{i}"').fetchone()
+        view = views[name]
+        scan_stream(con, plan, plan.streams[name], stream, view.name, scans[name], view.checked)
+        errors = (
+            con.execute(f'SELECT sum("{ERRORS}") FROM "s{i}"').fetchone() if view.checked else None
+        )
         if errors and errors[0]:
-            refuse_bad_rows(con, stream, views[name][0], views[name][1])
+            try:
+                refuse_bad_rows(con, stream, views[name])
+            except DataError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
     say("assembling windows")
     bucket_table(con, plan, "buckets")
     combine_streams(con, plan, scans, "buckets", "parts")
@@ -103,9 +136,16 @@ def _run(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, data_dir: Path, pla
             distinct[list_col] = f"dt_{list_col}"
             distinct_table(con, scans[name], "buckets", list_col, distinct[list_col])
             distinct_all[list_col] = f"dta_{list_col}"
-            q = sqlglot.select(col(BUCKET), col(VALUE)).distinct().from_(exp.Table(this=ident(distinct[list_col])))
-            con.execute(exp.Create(this=exp.Table(this=ident(distinct_all[list_col])), kind="TABLE",
-                                   expression=q).sql(dialect="duckdb"))
+            q = (
+                sqlglot.select(col(BUCKET), col(VALUE))
+                .distinct()
+                .from_(exp.Table(this=ident(distinct[list_col])))
+            )
+            con.execute(
+                exp.Create(
+                    this=exp.Table(this=ident(distinct_all[list_col])), kind="TABLE", expression=q
+                ).sql(dialect="duckdb")
+            )
     assemble(con, plan, "parts", "parts_all", distinct, distinct_all)
     say("applying responses")
     actions = fired(con, rulebook, plan, FINDINGS)
@@ -116,15 +156,17 @@ def _run(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, data_dir: Path, pla
 
 
 def _per_all_parts(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    aggs: list[exp.Expression] = [col(BUCKET), alias(exp.Sum(this=col("n")), "n")]
+    aggs: list[exp.Expr] = [col(BUCKET), alias(exp.Sum(this=col("n")), "n")]
     for sp in plan.streams.values():
-        for parts in sp.partials.values():
-            for p in parts:
-                fn = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.combine]
-                aggs.append(alias(fn(this=col(p.name)), p.name))
+        for p in sp.columns.values():
+            fn = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.combine]
+            aggs.append(alias(fn(this=col(p.name)), p.name))
     q = sqlglot.select(*aggs).from_(exp.Table(this=ident("parts"))).group_by(col(BUCKET))
-    con.execute(exp.Create(this=exp.Table(this=ident("parts_all")), kind="TABLE", expression=q)
-                .sql(dialect="duckdb"))
+    con.execute(
+        exp.Create(this=exp.Table(this=ident("parts_all")), kind="TABLE", expression=q).sql(
+            dialect="duckdb"
+        )
+    )
 
 
 __all__ = ["ACTOR", "ERROR", "Evaluation", "evaluate"]

@@ -65,9 +65,10 @@ class Action:
         return out
 
 
-def finding_order(f: Finding) -> tuple[str, str, dt.datetime]:
-    return (f.goal, f.actor, f.window_end)
+def finding_order(f: Finding) -> tuple[str, str, float]:
+    # Real time, not wall time: aware datetimes sharing a tzinfo compare by wall clock in Python.
+    return (f.goal, f.actor, f.window_end.timestamp())
 
 
-def action_order(a: Action) -> tuple[str, str, dt.datetime, int]:
-    return (a.goal, a.actor, a.at, a.response)
+def action_order(a: Action) -> tuple[str, str, float, int]:
+    return (a.goal, a.actor, a.at.timestamp(), a.response)

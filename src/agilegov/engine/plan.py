@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from agilegov.engine.calendar import Window, anchor, to_us, windows
-from agilegov.measure.ast import Aggregate, aggregates
+from agilegov.measure.ast import Aggregate, Condition, aggregates
 from agilegov.rulebook.model import Goal, Rulebook, Target
 
 
@@ -32,16 +32,20 @@ class GoalWindows:
 
 @dataclass(frozen=True)
 class Partial:
-    """One column of per-(actor, bucket) partial results."""
+    """One column of per-(actor, bucket) partial results, shared by every aggregate needing it."""
 
     name: str
-    combine: str  # sum | min | max
+    combine: str  # how buckets combine: sum | min | max
+    op: str  # count_star | count | sum | min | max
+    field: str | None
+    where: Condition | None
 
 
 @dataclass
 class StreamPlan:
     stream: str
     partials: dict[Aggregate, list[Partial]] = field(default_factory=dict)  # decomposable ones
+    columns: dict[tuple[str, str | None, Condition | None], Partial] = field(default_factory=dict)
     distinct: dict[Aggregate, str] = field(default_factory=dict)  # count_distinct -> table name
     presence: str = ""  # count(*) of every event, for per-actor presence
 
@@ -97,15 +101,20 @@ def build_plan(rulebook: Rulebook, lo: dt.datetime, hi: dt.datetime) -> Plan:
                 sp.distinct[agg] = f"d{counter}"
                 counter += 1
                 continue
-            cols = _partials_for(agg.func, counter)
-            counter += len(cols)
+            ops = {
+                "count": ["count_star" if agg.field is None else "count"],
+                "sum": ["sum"],
+                "avg": ["sum", "count"],
+                "min": ["min"],
+                "max": ["max"],
+            }[agg.func]
+            cols: list[Partial] = []
+            for op in ops:
+                key = (op, agg.field, agg.where)
+                if key not in sp.columns:
+                    combine = op if op in ("min", "max") else "sum"
+                    sp.columns[key] = Partial(f"p{counter}", combine, op, agg.field, agg.where)
+                    counter += 1
+                cols.append(sp.columns[key])
             sp.partials[agg] = cols
     return plan
-
-
-def _partials_for(func: str, n: int) -> list[Partial]:
-    if func in ("count", "sum"):
-        return [Partial(f"p{n}", "sum")]
-    if func == "avg":
-        return [Partial(f"p{n}", "sum"), Partial(f"p{n + 1}", "sum")]
-    return [Partial(f"p{n}", func)]  # min | max

@@ -18,28 +18,41 @@ from agilegov.rulebook.model import Rulebook
 from agilegov.sqlbuild import alias, col, ident, lit
 
 
-def _rownum(partition: list[str]) -> exp.Expression:
-    return exp.Window(this=exp.RowNumber(), partition_by=[col(c) for c in partition],
-                      order=exp.Order(expressions=[exp.Ordered(this=col("k"))]))
+def _rownum(partition: list[str]) -> exp.Expr:
+    return exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[col(c) for c in partition],
+        order=exp.Order(expressions=[exp.Ordered(this=col("k"))]),
+    )
 
 
-def fired(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, plan: Plan,
-          findings: str) -> list[tuple[int, str, int, int]]:
+def fired(
+    con: duckdb.DuckDBPyConnection, rulebook: Rulebook, plan: Plan, findings: str
+) -> list[tuple[int, str, int, int]]:
     """(goal index, actor, k, response index) of every action, unordered."""
-    rows: list[exp.Expression] = []
+    rows: list[exp.Expr] = []
     for ri, r in enumerate(rulebook.responses):
         for gi, gw in enumerate(plan.goals):
             if r.applies_to(gw.goal.id):
                 rows.append(exp.Tuple(expressions=[lit(ri), lit(gi), lit(r.kind), lit(r.count)]))
     if not rows:
         return []
-    resp = exp.Values(expressions=rows, alias=exp.TableAlias(
-        this=ident("r"), columns=[ident(n) for n in ("ri", "g", "status", "n")]))
-    decided = sqlglot.select("*").from_(exp.Table(this=ident(findings))).where(
-        exp.NEQ(this=col("status"), expression=lit("insufficient")))
+    resp = exp.Values(
+        expressions=rows,
+        alias=exp.TableAlias(
+            this=ident("r"), columns=[ident(n) for n in ("ri", "g", "status", "n")]
+        ),
+    )
+    decided = (
+        sqlglot.select("*")
+        .from_(exp.Table(this=ident(findings)))
+        .where(exp.NEQ(this=col("status"), expression=lit("insufficient")))
+    )
     islands = sqlglot.select(
         exp.Star(),
-        alias(exp.Sub(this=_rownum(["g", "a"]), expression=_rownum(["g", "a", "status"])), "island"),
+        alias(
+            exp.Sub(this=_rownum(["g", "a"]), expression=_rownum(["g", "a", "status"])), "island"
+        ),
     ).from_(decided.subquery("d"))
     positioned = sqlglot.select(
         exp.Star(), alias(_rownum(["g", "a", "status", "island"]), "pos")
@@ -49,7 +62,10 @@ def fired(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, plan: Plan,
         exp.EQ(this=col("status", "p"), expression=col("status", "r")),
         exp.EQ(this=col("pos", "p"), expression=col("n", "r")),
     )
-    query = sqlglot.select(col("g", "p"), col("a", "p"), col("k", "p"), col("ri", "r")).from_(
-        positioned.subquery("p")).join(resp, on=on)
+    query = (
+        sqlglot.select(col("g", "p"), col("a", "p"), col("k", "p"), col("ri", "r"))
+        .from_(positioned.subquery("p"))
+        .join(resp, on=on)
+    )
     result: list[tuple[int, str, int, int]] = con.execute(query.sql(dialect="duckdb")).fetchall()
     return result

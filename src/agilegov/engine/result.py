@@ -26,13 +26,27 @@ class Evaluation:
 
     @classmethod
     def empty(cls, rulebook: Rulebook, plan: Plan, quarantine: Quarantine | None) -> Evaluation:
-        schema = pa.schema([("g", pa.int32()), ("a", pa.string()), ("k", pa.int64()),
-                            ("value", pa.float64()), ("status", pa.string())])
+        schema = pa.schema(
+            [
+                ("g", pa.int32()),
+                ("a", pa.string()),
+                ("k", pa.int64()),
+                ("value", pa.float64()),
+                ("status", pa.string()),
+            ]
+        )
         return cls(rulebook, plan, schema.empty_table(), [], quarantine)
 
     @classmethod
-    def build(cls, rulebook: Rulebook, plan: Plan, table: pa.Table, fired: list[tuple[int, str, int, int]],
-              rank: dict[int, int], quarantine: Quarantine | None) -> Evaluation:
+    def build(
+        cls,
+        rulebook: Rulebook,
+        plan: Plan,
+        table: pa.Table,
+        fired: list[tuple[int, str, int, int]],
+        rank: dict[int, int],
+        quarantine: Quarantine | None,
+    ) -> Evaluation:
         ranks = pa.array([rank[g] for g in range(len(plan.goals))], type=pa.int64())
         goal_rank = pc.take(ranks, table.column("g"))
         table = table.append_column("rank", goal_rank)
@@ -53,8 +67,13 @@ class Evaluation:
 
     def _columns(self) -> tuple[list[int], list[str], list[int], list[float | None], list[str]]:
         t = self.table
-        return (t.column("g").to_pylist(), t.column("a").to_pylist(), t.column("k").to_pylist(),
-                t.column("value").to_pylist(), t.column("status").to_pylist())
+        return (
+            t.column("g").to_pylist(),
+            t.column("a").to_pylist(),
+            t.column("k").to_pylist(),
+            t.column("value").to_pylist(),
+            t.column("status").to_pylist(),
+        )
 
     @functools.cached_property
     def findings(self) -> list[Finding]:
@@ -65,8 +84,19 @@ class Evaluation:
             j = k - gw.windows[0].k
             w = gw.windows[j]
             st: Status = status  # type: ignore[assignment]
-            out.append(Finding(book.domain, book.version, gw.goal.id, a, w.start, w.end,
-                               value, gw.targets[j].text, st))
+            out.append(
+                Finding(
+                    book.domain,
+                    book.version,
+                    gw.goal.id,
+                    a,
+                    w.start,
+                    w.end,
+                    value,
+                    gw.targets[j].text,
+                    st,
+                )
+            )
         return out
 
     def finding_dicts(self) -> list[dict[str, Any]]:
@@ -81,7 +111,18 @@ class Evaluation:
                 j = k - gw.windows[0].k
                 text[key] = (iso(gw.windows[j].start), iso(gw.windows[j].end), gw.targets[j].text)
             start, end, target = text[key]
-            out.append({"kind": "finding", "domain": book.domain, "version": book.version,
-                        "goal": self.plan.goals[g].goal.id, "actor": a, "window_start": start,
-                        "window_end": end, "value": value, "target": target, "status": status})
+            out.append(
+                {
+                    "kind": "finding",
+                    "domain": book.domain,
+                    "version": book.version,
+                    "goal": self.plan.goals[g].goal.id,
+                    "actor": a,
+                    "window_start": start,
+                    "window_end": end,
+                    "value": value,
+                    "target": target,
+                    "status": status,
+                }
+            )
         return out

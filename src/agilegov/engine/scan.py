@@ -11,11 +11,11 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from agilegov.engine.plan import Plan, StreamPlan
-from agilegov.measure.ast import Aggregate
+from agilegov.data.sources import ERROR
+from agilegov.engine.plan import Partial, Plan, StreamPlan
+from agilegov.measure.ast import Aggregate, Condition
 from agilegov.measure.sql import condition_sql
 from agilegov.rulebook.model import Stream
-from agilegov.data.sources import ERROR
 from agilegov.sqlbuild import alias, case, col, func, ident, lit
 
 ACTOR = "a"
@@ -29,106 +29,144 @@ def _table(name: str) -> exp.Table:
     return exp.Table(this=ident(name))
 
 
-def _filtered(agg_fn: exp.Expression, agg: Aggregate, stream: Stream) -> exp.Expression:
-    if agg.where is None:
+def _filtered(agg_fn: exp.Expr, where: Condition | None, stream: Stream) -> exp.Expr:
+    if where is None:
         return agg_fn
-    cond = condition_sql(agg.where, stream, col)
+    cond = condition_sql(where, stream, col)
     return exp.Filter(this=agg_fn, expression=exp.Where(this=cond))
 
 
-def _partial_exprs(agg: Aggregate, stream: Stream) -> list[exp.Expression]:
-    target = col(agg.field) if agg.field is not None else None
-    if agg.func == "count":
-        base: exp.Expression = exp.Count(this=target if target is not None else exp.Star())
-        return [_filtered(base, agg, stream)]
-    assert target is not None
-    if agg.func == "sum":
-        return [_filtered(exp.Sum(this=target), agg, stream)]
-    if agg.func == "avg":
-        return [_filtered(exp.Sum(this=target), agg, stream),
-                _filtered(exp.Count(this=target.copy()), agg, stream)]
-    node = exp.Min(this=target) if agg.func == "min" else exp.Max(this=target)
-    return [_filtered(node, agg, stream)]
+def _partial_expr(p: Partial, stream: Stream) -> exp.Expr:
+    if p.op == "count_star":
+        return _filtered(exp.Count(this=exp.Star()), p.where, stream)
+    assert p.field is not None
+    target = col(p.field)
+    node = {"count": exp.Count, "sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.op](this=target)
+    return _filtered(node, p.where, stream)
 
 
-def _distinct_expr(agg: Aggregate, stream: Stream) -> exp.Expression:
+def _distinct_expr(agg: Aggregate, stream: Stream) -> exp.Expr:
     assert agg.field is not None
     listed = exp.ArrayAgg(this=exp.Distinct(expressions=[col(agg.field)]))
-    return _filtered(listed, agg, stream)
+    return _filtered(listed, agg.where, stream)
 
 
-def scan_stream(con: duckdb.DuckDBPyConnection, plan: Plan, sp: StreamPlan, stream: Stream,
-                events_view: str, out_table: str) -> None:
+def scan_stream(
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    sp: StreamPlan,
+    stream: Stream,
+    events_view: str,
+    out_table: str,
+    checked: bool = True,
+) -> None:
     """CREATE TABLE out (a, cell, presence, partials..., distinct lists...) from one scan."""
     t = col(stream.time)
-    in_range = exp.and_(exp.GTE(this=t.copy(), expression=lit(plan.lo_us)),
-                        exp.LT(this=t.copy(), expression=lit(plan.hi_us)))
-    cell = case([(in_range, exp.IntDiv(this=exp.Paren(this=exp.Sub(this=t, expression=lit(plan.lo_us))),
-                                       expression=lit(plan.cell_us)))])
-    selects: list[exp.Expression] = [alias(col(stream.actor), ACTOR), alias(cell, CELL),
-                                     alias(exp.Count(this=exp.Star()), sp.presence),
-                                     alias(exp.Count(this=col(ERROR)), ERRORS)]
-    for agg, parts in sp.partials.items():
-        for part, e in zip(parts, _partial_exprs(agg, stream), strict=True):
-            selects.append(alias(e, part.name))
+    in_range = exp.and_(
+        exp.GTE(this=t.copy(), expression=lit(plan.lo_us)),
+        exp.LT(this=t.copy(), expression=lit(plan.hi_us)),
+    )
+    cell: exp.Expr = exp.IntDiv(
+        this=exp.Paren(this=exp.Sub(this=t, expression=lit(plan.lo_us))),
+        expression=lit(plan.cell_us),
+    )
+    if checked:
+        cell = case([(in_range, cell)])
+    selects: list[exp.Expr] = [
+        alias(col(stream.actor), ACTOR),
+        alias(cell, CELL),
+        alias(exp.Count(this=exp.Star()), sp.presence),
+    ]
+    if checked:
+        selects.append(alias(exp.Count(this=col(ERROR)), ERRORS))
+    for part in sp.columns.values():
+        selects.append(alias(_partial_expr(part, stream), part.name))
     for agg, name in sp.distinct.items():
         selects.append(alias(_distinct_expr(agg, stream), name))
-    # No WHERE on time: the same scan counts bad rows anywhere in the files (a bad row is
-    # never skipped); rows outside every window fall into a NULL cell that no bucket takes.
-    query = sqlglot.select(*selects).from_(_table(events_view)).group_by(col(ACTOR), col(CELL))
+    # When rows may be bad, no WHERE on time: the same scan counts bad rows anywhere in the
+    # files (a bad row is never skipped); rows outside every window fall into a NULL cell
+    # that no bucket takes. When statistics proved every row good, filter on time instead.
+    query = sqlglot.select(*selects).from_(_table(events_view))
+    if not checked:
+        query = query.where(in_range)
+    # Group by the expressions, not the aliases: a field may be named like an alias.
+    query = query.group_by(col(stream.actor), cell.copy())
     create = exp.Create(this=_table(out_table), kind="TABLE", expression=query)
     con.execute(create.sql(dialect="duckdb"))
 
 
 def bucket_table(con: duckdb.DuckDBPyConnection, plan: Plan, name: str) -> None:
     """(bucket, cell_lo): bucket i starts at cell (B_i - B_0) / G."""
-    rows = [exp.Tuple(expressions=[lit(i), lit((b - plan.lo_us) // plan.cell_us)])
-            for i, b in enumerate(plan.boundaries[:-1])]
-    values = exp.Values(expressions=rows, alias=exp.TableAlias(
-        this=ident("bv"), columns=[ident(BUCKET), ident("cell_lo")]))
+    rows = [
+        exp.Tuple(expressions=[lit(i), lit((b - plan.lo_us) // plan.cell_us)])
+        for i, b in enumerate(plan.boundaries[:-1])
+    ]
+    values = exp.Values(
+        expressions=rows,
+        alias=exp.TableAlias(this=ident("bv"), columns=[ident(BUCKET), ident("cell_lo")]),
+    )
     query = sqlglot.select(col(BUCKET), col("cell_lo")).from_(values)
     con.execute(exp.Create(this=_table(name), kind="TABLE", expression=query).sql(dialect="duckdb"))
 
 
 def _asof(scan_table: str, buckets: str) -> exp.Select:
     """Attach its bucket to each cell row (the last bucket starting at or before the cell)."""
-    join = exp.Join(this=exp.Table(this=ident(buckets), alias=exp.TableAlias(this=ident("bk"))),
-                    kind="ASOF", on=exp.GTE(this=col(CELL, "s"), expression=col("cell_lo", "bk")))
-    sel = sqlglot.select(exp.Star()).from_(exp.Table(this=ident(scan_table), alias=exp.TableAlias(this=ident("s"))))
+    join = exp.Join(
+        this=exp.Table(this=ident(buckets), alias=exp.TableAlias(this=ident("bk"))),
+        kind="ASOF",
+        on=exp.GTE(this=col(CELL, "s"), expression=col("cell_lo", "bk")),
+    )
+    sel = sqlglot.select(exp.Star()).from_(
+        exp.Table(this=ident(scan_table), alias=exp.TableAlias(this=ident("s")))
+    )
     sel.append("joins", join)
     return sel
 
 
-def combine_streams(con: duckdb.DuckDBPyConnection, plan: Plan, scans: dict[str, str],
-                    buckets: str, parts_table: str) -> None:
+def combine_streams(
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    scans: dict[str, str],
+    buckets: str,
+    parts_table: str,
+) -> None:
     """parts(a, bucket, n, partials...): all streams' partials per (actor, bucket)."""
-    combined: list[exp.Expression] = []
+    combined: list[exp.Expr] = []
     for sname, sp in plan.streams.items():
         src = _asof(scans[sname], buckets).subquery("x")
-        cols: list[exp.Expression] = [col(ACTOR), col(BUCKET),
-                                      alias(col(sp.presence), "n")]
-        for parts in sp.partials.values():
-            cols.extend(col(p.name) for p in parts)
+        cols: list[exp.Expr] = [col(ACTOR), col(BUCKET), alias(col(sp.presence), "n")]
+        cols.extend(col(p.name) for p in sp.columns.values())
         combined.append(sqlglot.select(*cols).from_(src))
-    union: exp.Expression = combined[0]
+    union: exp.Expr = combined[0]
     for q in combined[1:]:
         union = exp.Union(this=union, expression=q, distinct=False, by_name=True)
-    aggs: list[exp.Expression] = [col(ACTOR), col(BUCKET), alias(exp.Sum(this=col("n")), "n")]
+    aggs: list[exp.Expr] = [col(ACTOR), col(BUCKET), alias(exp.Sum(this=col("n")), "n")]
     for sp in plan.streams.values():
-        for parts in sp.partials.values():
-            for p in parts:
-                fn = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.combine]
-                aggs.append(alias(fn(this=col(p.name)), p.name))
-    query = sqlglot.select(*aggs).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=ident("u")))
-                                        ).group_by(col(ACTOR), col(BUCKET))
-    con.execute(exp.Create(this=_table(parts_table), kind="TABLE", expression=query).sql(dialect="duckdb"))
+        for p in sp.columns.values():
+            fn = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.combine]
+            aggs.append(alias(fn(this=col(p.name)), p.name))
+    query = (
+        sqlglot.select(*aggs)
+        .from_(exp.Subquery(this=union, alias=exp.TableAlias(this=ident("u"))))
+        .group_by(col(ACTOR), col(BUCKET))
+    )
+    con.execute(
+        exp.Create(this=_table(parts_table), kind="TABLE", expression=query).sql(dialect="duckdb")
+    )
 
 
-def distinct_table(con: duckdb.DuckDBPyConnection, scan_table: str, buckets: str,
-                   list_col: str, out: str) -> None:
+def distinct_table(
+    con: duckdb.DuckDBPyConnection, scan_table: str, buckets: str, list_col: str, out: str
+) -> None:
     """out(a, bucket, v): the distinct non-null values per actor and bucket."""
     src = _asof(scan_table, buckets).subquery("x")
-    inner = sqlglot.select(col(ACTOR), col(BUCKET), alias(func("unnest", col(list_col)), VALUE)).from_(src)
-    query = sqlglot.select(col(ACTOR), col(BUCKET), col(VALUE)).distinct().from_(
-        inner.subquery("y")).where(exp.Not(this=exp.Is(this=col(VALUE), expression=exp.null())))
+    inner = sqlglot.select(
+        col(ACTOR), col(BUCKET), alias(func("unnest", col(list_col)), VALUE)
+    ).from_(src)
+    query = (
+        sqlglot.select(col(ACTOR), col(BUCKET), col(VALUE))
+        .distinct()
+        .from_(inner.subquery("y"))
+        .where(exp.Not(this=exp.Is(this=col(VALUE), expression=exp.null())))
+    )
     con.execute(exp.Create(this=_table(out), kind="TABLE", expression=query).sql(dialect="duckdb"))

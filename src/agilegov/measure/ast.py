@@ -6,8 +6,9 @@ starts in its source text (`col`), so that errors can point at it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, Union
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
 
 from agilegov.rulebook.durations import Duration
 
@@ -23,7 +24,7 @@ class FieldRef:
     """A field of the aggregated stream's event."""
 
     name: str
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,13 @@ class Literal_:
     """A literal: number (int or float), string, duration or boolean."""
 
     value: int | float | str | bool | Duration
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class ValueNeg:
     operand: Value
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,10 @@ class ValueBinOp:
     op: ArithOp
     left: Value
     right: Value
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
-Value = Union[FieldRef, Literal_, ValueNeg, ValueBinOp]
+Value = FieldRef | Literal_ | ValueNeg | ValueBinOp
 
 # ---- conditions ------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ class Compare:
     op: CmpOp
     left: Value
     right: Value
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class InList:
     operand: Value
     items: tuple[Literal_, ...]
     negated: bool = False
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,14 @@ class Between:
     low: Value
     high: Value
     negated: bool = False
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class IsNull:
     operand: Value
     negated: bool = False  # `is not null`
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,28 +91,28 @@ class Truth:
     """A bare value used as a predicate (a bool field or literal)."""
 
     operand: Value
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Not:
     operand: Condition
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class And:
     items: tuple[Condition, ...]
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Or:
     items: tuple[Condition, ...]
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
-Condition = Union[Compare, InList, Between, IsNull, Truth, Not, And, Or]
+Condition = Compare | InList | Between | IsNull | Truth | Not | And | Or
 
 # ---- measures (over windows) -------------------------------------------------------
 
@@ -122,19 +123,19 @@ class Aggregate:
     stream: str
     field: str | None  # None: the stream itself (only for count)
     where: Condition | None = None
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Number:
     value: float
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Neg:
     operand: Expr
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,10 @@ class BinOp:
     op: ArithOp
     left: Expr
     right: Expr
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
-Expr = Union[Number, Neg, BinOp, Aggregate]
+Expr = Number | Neg | BinOp | Aggregate
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class Comparison:
     op: CmpOp
     left: Expr
     right: Expr
-    col: int = field(default=0, compare=False)
+    col: int = dataclasses.field(default=0, compare=False)
 
 
 def aggregates(expr: Expr | Comparison) -> list[Aggregate]:

@@ -64,13 +64,16 @@ def _target_segments(summary: GoalSummary) -> list[dict[str, Any]]:
 
 
 def _time_ticks(summary: GoalSummary) -> dict[str, Any]:
-    """Whole-day ticks (about eight) when the findings span days; finer times otherwise."""
+    """About eight ticks on whole days or weeks when findings span days; finer otherwise."""
     ends = [wall_ms(f.window_end) for f in summary.findings]
-    span = (max(ends) - min(ends)) if ends else 0
-    if span < 2 * _DAY_MS:
+    days = ((max(ends) - min(ends)) if ends else 0) / _DAY_MS
+    if days < 2:
         return {"format": "%m-%d %H:%M"}
-    step = max(1, math.ceil(span / _DAY_MS / 8))
-    return {"format": "%Y-%m-%d", "tickCount": {"interval": "day", "step": step}}
+    if days <= 24:
+        interval, step = "day", math.ceil(days / 8)
+    else:
+        interval, step = "week", math.ceil(days / 7 / 8)
+    return {"format": "%Y-%m-%d", "tickCount": {"interval": interval, "step": step}}
 
 
 def goal_chart(summary: GoalSummary) -> dict[str, Any]:

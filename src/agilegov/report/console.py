@@ -7,6 +7,7 @@ never as markup, so a title like "[bold]" prints as written.
 from __future__ import annotations
 
 from rich.console import Group
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -32,9 +33,8 @@ def _share(goal: GoalSummary, status: str) -> Text:
 
 
 def goals_table(summary: DomainSummary) -> Table:
-    """One row per goal: target in force last, findings, shares, worst actors, actions."""
-    rb = summary.rulebook
-    table = Table(title=Text(f"{rb.title or rb.domain} — goals"), title_justify="left")
+    """One row per goal: the target in force at the end, findings, shares, worst, actions."""
+    table = Table(title="Goals", title_justify="left")
     table.add_column("Goal")
     table.add_column("Target")
     table.add_column("Findings", justify="right")
@@ -46,7 +46,7 @@ def goals_table(summary: DomainSummary) -> Table:
     for g in summary.goals:
         table.add_row(
             Text(g.goal.title),
-            Text(g.goal.targets[-1][1].text),
+            Text(g.findings[-1].target if g.findings else g.goal.targets[0][1].text),
             str(g.shares.total),
             _share(g, "met"),
             _share(g, "unmet"),
@@ -62,9 +62,8 @@ def actions_table(summary: DomainSummary) -> Table:
     counts = ", ".join(
         f"{n} × {text.action_kind(kind)}" for kind, n in summary.action_counts.items()
     )
-    rb = summary.rulebook
     table = Table(
-        title=Text(f"{rb.title or rb.domain} — latest actions"),
+        title="Latest actions",
         title_justify="left",
         caption=Text(f"All actions: {counts}" if counts else "No actions were taken."),
         caption_justify="left",
@@ -86,5 +85,7 @@ def actions_table(summary: DomainSummary) -> Table:
 
 
 def domain_tables(summary: DomainSummary) -> Group:
-    """The goals table and the actions table of one domain, ready for `console.print`."""
-    return Group(goals_table(summary), actions_table(summary))
+    """A heading, the goals table and the actions table of one domain, for `console.print`."""
+    rb = summary.rulebook
+    heading = Rule(Text(f"{rb.title or rb.domain} ({rb.domain} v{rb.version})"), align="left")
+    return Group(heading, goals_table(summary), actions_table(summary))

@@ -6,8 +6,8 @@ validation, so engines can trust every name, type and duration in them.
 
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,7 +16,9 @@ from agilegov.rulebook.durations import Duration
 
 FieldType = Literal["string", "int", "float", "bool", "timestamp"]
 Per = Literal["actor", "all"]
-SocietyField = Literal["healthcare", "infrastructure", "mobility", "fintech", "public-services", "other"]
+SocietyField = Literal[
+    "healthcare", "infrastructure", "mobility", "fintech", "public-services", "other"
+]
 Owner = Literal["government", "companies", "individuals", "communities"]
 
 
@@ -49,8 +51,13 @@ class Target:
     def holds(self, value: float) -> bool:
         v, t = value, self.value
         return {
-            "=": v == t, "==": v == t, "!=": v != t,
-            "<": v < t, "<=": v <= t, ">": v > t, ">=": v >= t,
+            "=": v == t,
+            "==": v == t,
+            "!=": v != t,
+            "<": v < t,
+            "<=": v <= t,
+            ">": v > t,
+            ">=": v >= t,
         }[self.op]
 
 

@@ -153,8 +153,9 @@ def _read_field(reader: DocumentReader, what: str, name: str, node: YNode, ptr: 
             continue
         bptr = pointer(ptr, bound)
         if ftype is not None and ftype not in ("int", "float"):
-            reader.problem(node.key_node(bound) or entries[bound], f"{what}: {bound} is only allowed on int and "
-                           f"float fields, and this field is {ftype}", bptr)
+            reader.problem(node.key_node(bound) or entries[bound],
+                           f"{what}: {bound} is only allowed on int and float fields, and "
+                           f"this field is {ftype}", bptr)
             continue
         number = reader.read_number(entries[bound], f"{what}: {bound}", bptr)
         if number is not None:

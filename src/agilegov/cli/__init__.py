@@ -1,0 +1,1 @@
+"""The command line face: `agilegov check | schema | evaluate | simulate | demo`."""
