@@ -98,3 +98,9 @@ def test_position_in_folded_block_is_its_start() -> None:
 def test_position_without_column_is_the_scalar() -> None:
     source = "m: x\n"
     assert scalar_position(scalar(source), source, None) == (1, 4)
+
+
+def test_folded_scalars_have_plain_spaces_at_fold_points() -> None:
+    node = scalar("m: >-\n  count(s\n  where v > 1)\n\n  next\n")
+    assert node.text == "count(s where v > 1)\nnext"
+    assert "\a" not in node.text

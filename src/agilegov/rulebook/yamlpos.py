@@ -102,7 +102,9 @@ def _convert(node: Any, bad_tags: list[tuple[str, int, int]],
         seq = YSeq(line, col, tag)
         seq.items = [_convert(v, bad_tags) for v in node.value]
         return seq
-    value = str(node.value)
+    # ruamel's round-trip composer marks fold points of folded (>) scalars with BEL;
+    # the scalar's value has a plain space (or newline) there.
+    value = str(node.value).replace("\a", "")
     if tag == "null" and value == "" and key_mark is not None:
         # An empty value: point at its key rather than at the next line.
         line, col = key_mark
