@@ -63,3 +63,15 @@ class DataError(AgilegovError):
 
 class UsageError(AgilegovError):
     """A command was called with arguments that cannot work."""
+
+
+class NotFound(AgilegovError):
+    """A domain, stream, goal or record that does not exist."""
+
+
+class AccessDenied(AgilegovError):
+    """The caller may not do this (wrong role, or another operator's data)."""
+
+
+class Conflict(AgilegovError):
+    """The request conflicts with the current state (e.g. an older rulebook version)."""

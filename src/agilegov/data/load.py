@@ -165,7 +165,7 @@ def refuse_bad_rows(con: duckdb.DuckDBPyConnection, stream: Stream, view: Stream
     )
     total = con.execute(
         sqlglot.select(exp.Count(this=exp.Star())).from_(base.subquery("e")).sql(dialect="duckdb")
-    ).fetchone()
+    ).fetchall()[0]
     count = int(total[0]) if total else 0
     if count == 0:
         return

@@ -115,9 +115,15 @@ def _message(name: str, text: str, raw: exp.Expr | None = None) -> exp.Expr:
 
 
 def field_error(
-    spec: FieldSpec, kind: SourceKind, name: str, value: exp.Expr
+    spec: FieldSpec, kind: SourceKind, name: str, value: exp.Expr, proven: bool = False
 ) -> exp.Expr | None:
-    """A message for the first thing wrong with this field in a row, or None if nothing can be."""
+    """A message for the first thing wrong with this field in a row, or None if nothing can be.
+
+    `proven`: Parquet statistics already proved `required`, `min` and `max` for every
+    row, so only what statistics cannot show (a non-finite float) is checked per row.
+    """
+    if proven:
+        spec = FieldSpec(spec.name, spec.type, values=spec.values)
     raw = col(name)
     whens: list[tuple[exp.Expr, exp.Expr]] = []
     if kind == "text" and spec.type != "string":
@@ -154,7 +160,7 @@ def field_error(
         )
         outside = exp.Not(this=exp.In(this=value.copy(), expressions=[lit(v) for v in spec.values]))
         whens.append((outside, _message(name, f"expected one of {allowed}", _quoted(value.copy()))))
-    if spec.type == "float" and kind == "text":
+    if spec.type == "float" and kind in ("text", "float"):
         finite = func("isfinite", value.copy())
         whens.append((exp.Not(this=finite), _message(name, "expected a finite number", raw.copy())))
     if not whens:

@@ -40,9 +40,8 @@ def checks_rows(source: Source, stream: Stream) -> bool:
     if source.fmt != "parquet":
         return True
     return any(
-        field_error(spec, source.kinds[n], n, col(n)) is not None
+        field_error(spec, source.kinds[n], n, col(n), proven=n in source.proven) is not None
         for n, spec in stream.fields.items()
-        if n not in source.proven
     )
 
 
@@ -226,7 +225,7 @@ def normalized(
         kind = source.kinds[name]
         value = field_value(spec, kind, name, ctx)
         values.append(alias(value, name))
-        err = None if name in source.proven else field_error(spec, kind, name, value)
+        err = field_error(spec, kind, name, value, proven=name in source.proven)
         if err is not None:
             errors.append(err)
     if source.fmt == "parquet":

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
 from agilegov.engine.plan import GoalWindows, Plan
-from agilegov.engine.scan import ACTOR, BUCKET, VALUE
+from agilegov.engine.scan import ACTOR, BUCKET, VALUE, register_table
 from agilegov.measure.ast import Aggregate, aggregates
 from agilegov.measure.sql import comparison_sql, expr_sql
 from agilegov.sqlbuild import alias, case, cast, col, ident, lit
@@ -46,28 +47,18 @@ def _goal_aggs(gw: GoalWindows) -> list[Aggregate]:
 def _window_table(
     con: duckdb.DuckDBPyConnection, plan: Plan, group: list[tuple[int, GoalWindows]], name: str
 ) -> None:
+    """win(k, lo, hi, op<g>, tv<g>...): each window's bucket range and each goal's target."""
     index = {b: i for i, b in enumerate(plan.boundaries)}
     first = group[0][1]
-    rows = []
-    for j, w in enumerate(first.windows):
-        cells: list[exp.Expr] = [
-            lit(w.k),
-            lit(index[first.starts_us[j]]),
-            lit(index[first.ends_us[j]]),
-        ]
-        for _, gw in group:
-            cells += [lit(gw.targets[j].op), cast(lit(gw.targets[j].value), "DOUBLE")]
-        rows.append(exp.Tuple(expressions=cells))
-    names = ["k", "lo", "hi"] + [n for gi, _ in group for n in (f"op{gi}", f"tv{gi}")]
-    values = exp.Values(
-        expressions=rows, alias=exp.TableAlias(this=ident("wv"), columns=[ident(n) for n in names])
-    )
-    query = sqlglot.select(*[col(n) for n in names]).from_(values)
-    con.execute(
-        exp.Create(this=exp.Table(this=ident(name)), kind="TABLE", expression=query).sql(
-            dialect="duckdb"
-        )
-    )
+    columns: dict[str, pa.Array] = {
+        "k": pa.array([w.k for w in first.windows], type=pa.int64()),
+        "lo": pa.array([index[s] for s in first.starts_us], type=pa.int64()),
+        "hi": pa.array([index[e] for e in first.ends_us], type=pa.int64()),
+    }
+    for gi, gw in group:
+        columns[f"op{gi}"] = pa.array([t.op for t in gw.targets], type=pa.string())
+        columns[f"tv{gi}"] = pa.array([t.value for t in gw.targets], type=pa.float64())
+    register_table(con, name, pa.table(columns))
 
 
 def _membership(con: duckdb.DuckDBPyConnection, wname: str, name: str) -> None:

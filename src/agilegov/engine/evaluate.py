@@ -116,7 +116,7 @@ def _run(
         view = views[name]
         scan_stream(con, plan, plan.streams[name], stream, view.name, scans[name], view.checked)
         errors = (
-            con.execute(f'SELECT sum("{ERRORS}") FROM "s{i}"').fetchone() if view.checked else None
+            con.execute(f'SELECT sum("{ERRORS}") FROM "s{i}"').fetchall()[0] if view.checked else None
         )
         if errors and errors[0]:
             try:

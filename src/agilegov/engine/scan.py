@@ -8,6 +8,7 @@ with its `where` as a FILTER) plus the distinct values of each count_distinct.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -95,18 +96,25 @@ def scan_stream(
     con.execute(create.sql(dialect="duckdb"))
 
 
+def register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Copy a small Arrow table into DuckDB (values travel as data, never as SQL text)."""
+    con.register("agilegov_incoming", table)
+    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM agilegov_incoming')
+    con.unregister("agilegov_incoming")
+
+
 def bucket_table(con: duckdb.DuckDBPyConnection, plan: Plan, name: str) -> None:
     """(bucket, cell_lo): bucket i starts at cell (B_i - B_0) / G."""
-    rows = [
-        exp.Tuple(expressions=[lit(i), lit((b - plan.lo_us) // plan.cell_us)])
-        for i, b in enumerate(plan.boundaries[:-1])
-    ]
-    values = exp.Values(
-        expressions=rows,
-        alias=exp.TableAlias(this=ident("bv"), columns=[ident(BUCKET), ident("cell_lo")]),
+    starts = plan.boundaries[:-1]
+    table = pa.table(
+        {
+            BUCKET: pa.array(range(len(starts)), type=pa.int64()),
+            "cell_lo": pa.array(
+                [(b - plan.lo_us) // plan.cell_us for b in starts], type=pa.int64()
+            ),
+        }
     )
-    query = sqlglot.select(col(BUCKET), col("cell_lo")).from_(values)
-    con.execute(exp.Create(this=_table(name), kind="TABLE", expression=query).sql(dialect="duckdb"))
+    register_table(con, name, table)
 
 
 def _asof(scan_table: str, buckets: str) -> exp.Select:
