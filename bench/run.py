@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -48,7 +49,7 @@ class Run:
 
 
 def repeats(name: str, events: int) -> int:
-    if events > 10_000_000 or (name == "python" and events > 1_000_000):
+    if events > 10_000_000 or name == "reference" or (name == "python" and events > 1_000_000):
         return 1
     return 3
 
@@ -81,7 +82,7 @@ def measure(name: str, events: int, data_dir: Path, results: Path) -> Run:
         try:
             seconds, peak, findings = run_once(name, data_dir, out)
         except (RuntimeError, ValueError, KeyError) as exc:
-            run.error = str(exc)[:300]
+            run.error = str(exc).replace(str(ROOT.parent) + os.sep, "")[:300]
             return run
         run.runs += 1
         run.seconds = seconds if run.seconds is None else min(run.seconds, seconds)
@@ -131,8 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     with Progress(*cols, console=console) as progress:
         for n in sizes:
             task = progress.add_task(f"data {size_label(n)}", total=n)
-            data_dirs[n] = ensure(n, args.data, args.seed,
-                                  lambda k, t=task: progress.advance(t, k))
+            data_dirs[n] = ensure(n, args.data, args.seed, partial(progress.advance, task))
     all_runs: dict[int, list[Run]] = {}
     with Progress(*cols, console=console) as progress:
         for n in sizes:
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, runs in all_runs.items():
         for r in runs:
             console.print(f"{size_label(n):>5} {r.competitor:<16} "
-                          + (f"{r.seconds:8.3f}s {r.peak_rss_bytes / 2**20:8.0f} MiB"
+                          + (f"{r.seconds:8.3f}s {(r.peak_rss_bytes or 0) / 2**20:8.0f} MiB"
                              if r.seconds is not None else f"error: {r.error}"))
     console.print(f"wrote {args.out.name}")
     return 0

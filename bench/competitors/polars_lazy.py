@@ -58,6 +58,7 @@ DAILY: dict[str, dict[str, pl.Expr]] = {
         "v_dur_n": c("duration_s").count(),
     },
 }
+FLOAT_COUNT = {"t_km": "t_km_n", "v_dur": "v_dur_n"}  # float sums and their value counts
 ONE_DAY_ONLY = {"t_maxspeed", "t_minbatt"}  # max/min: only used over 1-day windows
 DISTINCT = {"t_robots": ("trips", 1), "i_reporters": ("incidents", 30)}
 
@@ -143,7 +144,12 @@ def _windows(frame: pl.LazyFrame, by: str | None, names: list[str]) -> pl.LazyFr
                     cols.append(c(n).alias(f"{n}_1"))
                 continue
             roll = c(n).rolling_sum(window_size=w, min_samples=1)
-            cols.append((roll.over(by) if by else roll).alias(f"{n}_{w}"))
+            roll = roll.over(by) if by else roll
+            if n in FLOAT_COUNT:  # a rolling float sum over no values is not exactly 0
+                count = c(FLOAT_COUNT[n]).rolling_sum(window_size=w, min_samples=1)
+                count = count.over(by) if by else count
+                roll = pl.when(count == 0).then(0.0).otherwise(roll)
+            cols.append(roll.alias(f"{n}_{w}"))
     for name in DISTINCT:
         if by:
             w = DISTINCT[name][1]

@@ -153,7 +153,7 @@ def _judge(daily: dict[tuple[str, int], list[float]], maxspeed: dict[tuple[str, 
            minbatt: dict[tuple[str, int], int], robots: dict[tuple[str, int], set[str]],
            reporters: dict[tuple[str, int], set[str]]) -> pa.Table:
     first = FIRST_INSTANT - 31
-    zero = [0] * len(SUMS)
+    zero: list[float] = [0.0] * len(SUMS)
     actors = sorted({a for a, _ in daily})
     prefix: dict[str, list[list[float]]] = {}
     for actor in ["*", *actors]:

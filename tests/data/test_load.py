@@ -232,7 +232,8 @@ def test_non_finite_parquet_floats_are_bad_rows(
     }
     path = parquet(tmp_path / "trips.parquet", columns, statistics)
     problems = refused(con, tmp_path)
-    assert [(p.file, p.row, p.field) for p in problems] == [(str(path), 2, "km"), (str(path), 3, "km")]
+    where = [(p.file, p.row, p.field) for p in problems]
+    assert where == [(str(path), 2, "km"), (str(path), 3, "km")]
     assert all(p.message.startswith("expected a finite number") for p in problems)
 
 
@@ -328,8 +329,10 @@ def test_first_read_key_wins_across_files_in_path_order(
           ",A,2026-04-01,2,,,\n")
     jsonl(tmp_path / "trips.jsonl", [{"id": "t1", "op": "A", "at": "2026-04-01", "km": 100},
                                      {"id": "t5", "op": "A", "at": "2026-04-01", "km": 5}])
-    write(tmp_path / "trips" / "b.csv", CSV_HEADER + "t2,A,2026-04-01,30,,,\nt5,A,2026-04-01,9,,,\n")
-    write(tmp_path / "trips" / "a.csv", CSV_HEADER + "t2,A,2026-04-01,20,,,\nt2,A,2026-04-01,21,,,\n")
+    write(tmp_path / "trips" / "b.csv",
+          CSV_HEADER + "t2,A,2026-04-01,30,,,\nt5,A,2026-04-01,9,,,\n")
+    write(tmp_path / "trips" / "a.csv",
+          CSV_HEADER + "t2,A,2026-04-01,20,,,\nt2,A,2026-04-01,21,,,\n")
     view = register_stream(con, KEYED, tmp_path, 0, CTX, None)
     refuse_bad_rows(con, KEYED, view)
     got = sorted(((r["id"] or ""), r["km"]) for r in events(con, view))
@@ -363,7 +366,8 @@ def test_a_bad_duplicate_row_is_still_reported(
 def test_a_bad_first_row_does_not_hide_behind_a_good_duplicate(
     tmp_path: Path, con: duckdb.DuckDBPyConnection
 ) -> None:
-    path = write(tmp_path / "trips.csv", CSV_HEADER + "t1,A,2026-04-01,-5,,,\nt1,A,2026-04-01,1,,,\n")
+    rows = "t1,A,2026-04-01,-5,,,\nt1,A,2026-04-01,1,,,\n"
+    path = write(tmp_path / "trips.csv", CSV_HEADER + rows)
     (problem,) = refused(con, tmp_path, KEYED)
     assert (problem.file, problem.row, problem.field) == (str(path), 1, "km")
 

@@ -28,9 +28,9 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def b(*args: int) -> dt.datetime:
+def b(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     """A Berlin wall time, resolved with fold=0."""
-    return resolve(dt.datetime(*args), BERLIN)  # type: ignore[misc]
+    return resolve(dt.datetime(year, month, day, hour, minute), BERLIN)
 
 
 def test_absolute_units_are_real_time_across_spring_forward() -> None:
@@ -187,7 +187,7 @@ def test_epoch_microseconds_round_trip() -> None:
     assert from_us(us, TOKYO) == t and from_us(us, TOKYO).tzinfo is TOKYO
     old = dt.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     assert to_us(old) == -1
-    assert from_us(-1, UTC) == old
+    assert from_us(-1, ZoneInfo("UTC")) == old
 
 
 @pytest.mark.parametrize(

@@ -13,29 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-import sqlglot
-from sqlglot import exp
 
 from agilegov.data.load import Quarantine, StreamView, refuse_bad_rows, register_stream
 from agilegov.data.normalize import TimeContext
 from agilegov.data.sources import ERROR
-from agilegov.engine.assemble import FINDINGS, assemble
+from agilegov.engine.assemble import FINDINGS
 from agilegov.engine.plan import Plan, build_plan
 from agilegov.engine.responses import fired
 from agilegov.engine.result import Evaluation
 from agilegov.engine.scan import (
     ACTOR,
-    BUCKET,
     ERRORS,
-    VALUE,
     bucket_table,
-    combine_streams,
-    distinct_table,
     scan_stream,
 )
+from agilegov.engine.windows import assemble_from_scans
 from agilegov.errors import DataError, Problem
 from agilegov.rulebook.model import Rulebook
-from agilegov.sqlbuild import alias, col, ident
 
 Progress = Callable[[str], None]
 
@@ -116,7 +110,9 @@ def _run(
         view = views[name]
         scan_stream(con, plan, plan.streams[name], stream, view.name, scans[name], view.checked)
         errors = (
-            con.execute(f'SELECT sum("{ERRORS}") FROM "s{i}"').fetchall()[0] if view.checked else None
+            con.execute(f'SELECT sum("{ERRORS}") FROM "s{i}"').fetchall()[0]
+            if view.checked
+            else None
         )
         if errors and errors[0]:
             try:
@@ -127,46 +123,13 @@ def _run(
         raise DataError(problems)
     say("assembling windows")
     bucket_table(con, plan, "buckets")
-    combine_streams(con, plan, scans, "buckets", "parts")
-    _per_all_parts(con, plan)
-    distinct: dict[str, str] = {}
-    distinct_all: dict[str, str] = {}
-    for name, sp in plan.streams.items():
-        for list_col in sp.distinct.values():
-            distinct[list_col] = f"dt_{list_col}"
-            distinct_table(con, scans[name], "buckets", list_col, distinct[list_col])
-            distinct_all[list_col] = f"dta_{list_col}"
-            q = (
-                sqlglot.select(col(BUCKET), col(VALUE))
-                .distinct()
-                .from_(exp.Table(this=ident(distinct[list_col])))
-            )
-            con.execute(
-                exp.Create(
-                    this=exp.Table(this=ident(distinct_all[list_col])), kind="TABLE", expression=q
-                ).sql(dialect="duckdb")
-            )
-    assemble(con, plan, "parts", "parts_all", distinct, distinct_all)
+    assemble_from_scans(con, plan, scans, "buckets")
     say("applying responses")
     actions = fired(con, rulebook, plan, FINDINGS)
     order = sorted(range(len(plan.goals)), key=lambda gi: plan.goals[gi].goal.id)
     rank = {gi: r for r, gi in enumerate(order)}
     table = con.sql(f"SELECT g, a, k, value, status FROM {FINDINGS}").to_arrow_table()
     return Evaluation.build(rulebook, plan, table, actions, rank, quarantine)
-
-
-def _per_all_parts(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    aggs: list[exp.Expr] = [col(BUCKET), alias(exp.Sum(this=col("n")), "n")]
-    for sp in plan.streams.values():
-        for p in sp.columns.values():
-            fn = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[p.combine]
-            aggs.append(alias(fn(this=col(p.name)), p.name))
-    q = sqlglot.select(*aggs).from_(exp.Table(this=ident("parts"))).group_by(col(BUCKET))
-    con.execute(
-        exp.Create(this=exp.Table(this=ident("parts_all")), kind="TABLE", expression=q).sql(
-            dialect="duckdb"
-        )
-    )
 
 
 __all__ = ["ACTOR", "ERROR", "Evaluation", "evaluate"]

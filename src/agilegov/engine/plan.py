@@ -68,12 +68,21 @@ class Plan:
 
 
 def build_plan(rulebook: Rulebook, lo: dt.datetime, hi: dt.datetime) -> Plan:
+    """The plan for every instant lo <= t <= hi of every goal."""
     tz = ZoneInfo(rulebook.timezone)
     a = anchor(rulebook.effective_from, tz)
+    return plan_for_windows(
+        rulebook, {g.id: windows(a, g.every, g.window, lo, hi, tz) for g in rulebook.goals}
+    )
+
+
+def plan_for_windows(rulebook: Rulebook, chosen: dict[str, list[Window]]) -> Plan:
+    """The plan for given windows of each goal (the live monitor evaluates only some)."""
+    tz = ZoneInfo(rulebook.timezone)
     goals: list[GoalWindows] = []
     points: set[int] = set()
     for goal in rulebook.goals:
-        ws = windows(a, goal.every, goal.window, lo, hi, tz)
+        ws = chosen.get(goal.id, [])
         starts = [to_us(w.start) for w in ws]
         ends = [to_us(w.end) for w in ws]
         points.update(starts)

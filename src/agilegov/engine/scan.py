@@ -73,27 +73,37 @@ def scan_stream(
     )
     if checked:
         cell = case([(in_range, cell)])
+    extra = [alias(exp.Count(this=col(ERROR)), ERRORS)] if checked else []
+    query = partials_query(sp, stream, events_view, cell, extra)
+    # When rows may be bad, no WHERE on time: the same scan counts bad rows anywhere in the
+    # files (a bad row is never skipped); rows outside every window fall into a NULL cell
+    # that no bucket takes. When statistics proved every row good, filter on time instead.
+    if not checked:
+        query = query.where(in_range)
+    create = exp.Create(this=_table(out_table), kind="TABLE", expression=query)
+    con.execute(create.sql(dialect="duckdb"))
+
+
+def partials_query(
+    sp: StreamPlan, stream: Stream, source: str, cell: exp.Expr, extra: list[exp.Expr] | None = None
+) -> exp.Select:
+    """SELECT a, cell, presence, partials..., distinct lists... GROUP BY actor, cell."""
     selects: list[exp.Expr] = [
         alias(col(stream.actor), ACTOR),
         alias(cell, CELL),
         alias(exp.Count(this=exp.Star()), sp.presence),
+        *(extra or []),
     ]
-    if checked:
-        selects.append(alias(exp.Count(this=col(ERROR)), ERRORS))
     for part in sp.columns.values():
         selects.append(alias(_partial_expr(part, stream), part.name))
     for agg, name in sp.distinct.items():
         selects.append(alias(_distinct_expr(agg, stream), name))
-    # When rows may be bad, no WHERE on time: the same scan counts bad rows anywhere in the
-    # files (a bad row is never skipped); rows outside every window fall into a NULL cell
-    # that no bucket takes. When statistics proved every row good, filter on time instead.
-    query = sqlglot.select(*selects).from_(_table(events_view))
-    if not checked:
-        query = query.where(in_range)
     # Group by the expressions, not the aliases: a field may be named like an alias.
-    query = query.group_by(col(stream.actor), cell.copy())
-    create = exp.Create(this=_table(out_table), kind="TABLE", expression=query)
-    con.execute(create.sql(dialect="duckdb"))
+    return (
+        sqlglot.select(*selects)
+        .from_(_table(source))
+        .group_by(col(stream.actor), cell.copy())
+    )
 
 
 def register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -103,14 +113,26 @@ def register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -
     con.unregister("agilegov_incoming")
 
 
-def bucket_table(con: duckdb.DuckDBPyConnection, plan: Plan, name: str) -> None:
-    """(bucket, cell_lo): bucket i starts at cell (B_i - B_0) / G."""
+def bucket_table(
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    name: str,
+    origin: int | None = None,
+    cell_us: int | None = None,
+) -> None:
+    """(bucket, cell_lo): bucket i starts at cell (B_i - origin) / G.
+
+    The batch engine counts cells from the plan's first boundary in units of the
+    plan's G; the live monitor passes its own fixed grid (`origin`, `cell_us`).
+    """
+    origin = plan.lo_us if origin is None else origin
+    cell_us = plan.cell_us if cell_us is None else cell_us
     starts = plan.boundaries[:-1]
     table = pa.table(
         {
             BUCKET: pa.array(range(len(starts)), type=pa.int64()),
             "cell_lo": pa.array(
-                [(b - plan.lo_us) // plan.cell_us for b in starts], type=pa.int64()
+                [(b - origin) // cell_us for b in starts], type=pa.int64()
             ),
         }
     )
