@@ -1,10 +1,11 @@
 """Service settings, read from the environment when asked (never at import time).
 
-| variable | meaning | default |
-| --- | --- | --- |
-| `AGILEGOV_DATABASE_URL` | governance state (SQLAlchemy URL) | `sqlite:///<workspace>/state.sqlite` |
-| `AGILEGOV_MQTT_URL` | MQTT broker to ingest from (`mqtt://host:port`) | none: no MQTT ingest |
-| `AGILEGOV_ALLOWED_LATENESS` | how long after an instant late events may still arrive before it is evaluated | `1h` |
+- `AGILEGOV_DATABASE_URL`: governance state, an SQLAlchemy URL
+  (default `sqlite:///<workspace>/state.sqlite`).
+- `AGILEGOV_MQTT_URL`: an MQTT broker to ingest from, `mqtt://host:port`
+  (default: none, no MQTT ingest).
+- `AGILEGOV_ALLOWED_LATENESS`: how long late events may still arrive before an
+  instant is evaluated (default `1h`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from agilegov.rulebook.durations import Duration, parse_duration
 ENV_DATABASE_URL = "AGILEGOV_DATABASE_URL"
 ENV_MQTT_URL = "AGILEGOV_MQTT_URL"
 ENV_ALLOWED_LATENESS = "AGILEGOV_ALLOWED_LATENESS"
+DEFAULT_LATENESS = Duration(1, "h")
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Settings:
     workspace: Path
     database_url: str
     mqtt_url: str | None = None
-    allowed_lateness: Duration = Duration(1, "h")
+    allowed_lateness: Duration = DEFAULT_LATENESS
 
     @classmethod
     def from_env(cls, workspace: Path, env: Mapping[str, str] | None = None) -> Settings:

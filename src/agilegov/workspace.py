@@ -55,7 +55,8 @@ class Workspace:
         if target.is_file():
             current = load_rulebook(target)
             same_text = target.read_text("utf-8") == text
-            if book.version < current.version or (book.version == current.version and not same_text):
+            changed_in_place = book.version == current.version and not same_text
+            if book.version < current.version or changed_in_place:
                 raise Conflict(
                     f"domain '{book.domain}' is at version {current.version}: a changed rulebook "
                     f"needs a higher version (got {book.version})"

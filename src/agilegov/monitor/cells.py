@@ -39,7 +39,7 @@ def append(
     grid_origin: int,
     cell_us: int,
 ) -> None:
-    """Add the partials of some events (an Arrow table, or a table/view name) to a stream's cells."""
+    """Add the partials of some events (Arrow table, or a table name) to a stream's cells."""
     spec = rulebook.streams[stream]
     source = BATCH
     if isinstance(events, str):

@@ -163,7 +163,7 @@ class Monitor:
         return lo, hi
 
     def on_batch(self, domain: str, stream: str, table: pa.Table) -> MonitorUpdate:
-        """Take a batch of accepted events (engine representation) and evaluate what it makes due."""
+        """Take accepted events (engine representation); evaluate what they make due."""
         d, rebuilt = self._domain(domain)
         with d.lock:
             # A domain just rebuilt from the store already holds this batch (stored first).
