@@ -78,7 +78,7 @@ def targets(all_runs: dict[int, list[Run]]) -> list[str]:
 
 
 def write_report(path: Path, machine: dict[str, str], all_runs: dict[int, list[Run]],
-                 seed: int) -> None:
+                 seed: int, idle_rss: int) -> None:
     shares = ", ".join(f"{s} {int(v * 100)}%" for s, v in SHARES.items())
     out = [
         "# Benchmarks",
@@ -121,9 +121,12 @@ def write_report(path: Path, machine: dict[str, str], all_runs: dict[int, list[R
         "",
         "Method: each run is a fresh Python process (`python -m bench.worker`); seconds are "
         "the wall time of the evaluation inside it (interpreter start and imports excluded), "
-        "best of 3 runs up to 10M events and 1 run above (the Python loop: 1 run above 1M); "
-        "peak RSS is the child's `ru_maxrss` from `wait4` (whole process, highest of its "
-        "runs). DuckDB runs on a file-less connection with its default threads and no "
+        "best of 3 runs up to 10M events and 1 run above (the reference evaluator: 1 run; "
+        "the Python loop: 1 run above 1M); "
+        "peak RSS is the worker's high-water resident set (`VmHWM`, all threads, the "
+        "highest of its runs, measured before the result is written; a bare worker "
+        f"that imported DuckDB, Polars and PyArrow holds {_mem(idle_rss)}). DuckDB runs on "
+        "a file-less connection with its default threads and no "
         "`memory_limit`. Events/s is the number of events in the data set over the seconds. "
         "*time vs agilegov* is the competitor's seconds over agilegov's (above 1 = slower "
         "than agilegov).",

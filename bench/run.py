@@ -3,7 +3,7 @@
     python -m bench [--sizes 100k,1M,10M,50M | --quick] [--only agilegov,polars] [--seed 7]
 
 Each run is a fresh `python -m bench.worker` process, so its wall time and
-peak memory (`ru_maxrss` from `wait4`) are its own. Best of 3 runs up to 10M
+peak memory (the worker's VmHWM, see `bench.worker`) are its own. Best of 3 runs up to 10M
 events, one run above (and for the plain-Python loop above 1M).
 """
 
@@ -62,7 +62,7 @@ def run_once(name: str, data_dir: Path, out: Path) -> tuple[float, int, int]:
         p for p in (str(ROOT.parent), env.get("PYTHONPATH")) if p)
     with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
         proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env, cwd=ROOT.parent)
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        _pid, status, _usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out_f.seek(0)
         err_f.seek(0)
@@ -71,8 +71,7 @@ def run_once(name: str, data_dir: Path, out: Path) -> tuple[float, int, int]:
         lines = [ln for ln in stderr.decode(errors="replace").splitlines() if ln.strip()]
         raise RuntimeError(lines[-1] if lines else f"exit status {proc.returncode}")
     data = json.loads(stdout.decode().strip().splitlines()[-1])
-    peak = usage.ru_maxrss * 1024  # Linux reports kilobytes
-    return float(data["seconds"]), peak, int(data["findings"])
+    return float(data["seconds"]), int(data["peak_rss_bytes"]), int(data["findings"])
 
 
 def measure(name: str, events: int, data_dir: Path, results: Path) -> Run:
@@ -133,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             task = progress.add_task(f"data {size_label(n)}", total=n)
             data_dirs[n] = ensure(n, args.data, args.seed, partial(progress.advance, task))
+    _s, idle, _f = run_once("idle", args.data, args.results / "idle.parquet")
     all_runs: dict[int, list[Run]] = {}
     with Progress(*cols, console=console) as progress:
         for n in sizes:
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             all_runs[n] = runs
     raw = {size_label(n): [asdict(r) for r in runs] for n, runs in all_runs.items()}
     (args.results / "results.json").write_text(json.dumps(raw, indent=2))
-    write_report(args.out, describe(), all_runs, args.seed)
+    write_report(args.out, describe(), all_runs, args.seed, idle)
     for n, runs in all_runs.items():
         for r in runs:
             console.print(f"{size_label(n):>5} {r.competitor:<16} "

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from agilegov import __version__
+from agilegov.cli.admin import domain_add_command, token_create_command
 from agilegov.cli.console import fail
 from agilegov.cli.evaluate import evaluate_command
 from agilegov.cli.simulate import demo_command, simulate_command
@@ -73,3 +74,11 @@ def schema() -> None:
 app.command("evaluate")(evaluate_command)
 app.command("simulate")(simulate_command)
 app.command("demo")(demo_command)
+
+token_app = typer.Typer(no_args_is_help=True, help="API tokens for the service.")
+token_app.command("create")(token_create_command)
+app.add_typer(token_app, name="token")
+
+domain_app = typer.Typer(no_args_is_help=True, help="Domains of a service workspace.")
+domain_app.command("add")(domain_add_command)
+app.add_typer(domain_app, name="domain")

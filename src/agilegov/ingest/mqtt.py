@@ -275,10 +275,15 @@ async def _next_run(
     if queue.empty():
         getter = asyncio.ensure_future(queue.get())
         stopper = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        stopper.cancel()
-        if not getter.done():
-            getter.cancel()
+        got = False
+        try:
+            await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            got = getter.done() and not getter.cancelled()
+        finally:
+            stopper.cancel()
+            if not got:
+                getter.cancel()  # a cancelled get() takes nothing from the queue
+        if not got:
             return []
         run = [getter.result()]
     else:
