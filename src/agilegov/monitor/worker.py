@@ -18,13 +18,13 @@ import pyarrow as pa
 from agilegov.monitor.core import Monitor
 
 log = logging.getLogger(__name__)
-_STOP = object()
+Item = tuple[str, str, pa.Table]
 
 
 class MonitorWorker:
     def __init__(self, monitor: Monitor, max_rows_per_round: int = 200_000) -> None:
         self.monitor = monitor
-        self._queue: queue.Queue[object] = queue.Queue()
+        self._queue: queue.Queue[Item | None] = queue.Queue()  # None: stop
         self._max_rows = max_rows_per_round
         self._thread = threading.Thread(target=self._run, name="agilegov-monitor", daemon=True)
         self.failures = 0
@@ -41,36 +41,35 @@ class MonitorWorker:
 
     def stop(self) -> None:
         if self._thread.is_alive():
-            self._queue.put(_STOP)
+            self._queue.put(None)
             self._thread.join()
 
     def _run(self) -> None:
         while True:
             first = self._queue.get()
-            if first is _STOP:
+            if first is None:
                 self._queue.task_done()
                 return
             items = [first]
-            rows = first[2].num_rows  # type: ignore[index]
+            rows = first[2].num_rows
             while rows < self._max_rows:
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if item is _STOP:
-                    self._queue.put(_STOP)  # handle the stop after this round
+                if item is None:
+                    self._queue.put(None)  # handle the stop after this round
                     self._queue.task_done()
                     break
                 items.append(item)
-                rows += item[2].num_rows  # type: ignore[index]
+                rows += item[2].num_rows
             self._evaluate(items)
             for _ in items:
                 self._queue.task_done()
 
-    def _evaluate(self, items: list[object]) -> None:
+    def _evaluate(self, items: list[Item]) -> None:
         groups: OrderedDict[tuple[str, str], list[pa.Table]] = OrderedDict()
-        for item in items:
-            domain, stream, table = item  # type: ignore[misc]
+        for domain, stream, table in items:
             groups.setdefault((domain, stream), []).append(table)
         for (domain, stream), tables in groups.items():
             try:
