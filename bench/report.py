@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bench.competitors import COMPETITORS
 from bench.generate import N_ACTORS, SHARES, size_label
+from bench.service_report import keep_section
 
 if TYPE_CHECKING:
     from bench.run import Run
@@ -160,4 +161,7 @@ def write_report(path: Path, machine: dict[str, str], all_runs: dict[int, list[R
     out += ["", "Reproduce: `python -m bench` (all sizes), `python -m bench --quick` (100k "
             "and 1M), `python -m bench --sizes 1M,10M --only agilegov,duckdb-single`.", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(out))
+    text = "\n".join(out)
+    if path.is_file():  # keep the section written by `python -m bench.service`
+        text = keep_section(path.read_text(), text)
+    path.write_text(text)

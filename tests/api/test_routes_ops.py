@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from agilegov.api.routes_ops import gauges
 from tests.api.helpers import Api, trip
+
+from agilegov.api.routes_ops import gauges
 
 
 def test_healthz_answers_with_the_domains(api: Api) -> None:

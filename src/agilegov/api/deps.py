@@ -11,7 +11,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from anyio import to_thread
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from agilegov.access import PUBLIC, Principal
@@ -20,6 +20,14 @@ from agilegov.api.services import Services
 from agilegov.engine.calendar import parse_bound
 from agilegov.errors import AccessDenied, NotFound, Problem, UsageError
 from agilegov.rulebook.model import Rulebook, Stream
+
+# Bounds that keep every number a database can hold (SQLite integers are 64-bit).
+MAX_OFFSET = 10**12
+MAX_ID = 2**62
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+Instant = Annotated[int, Path(ge=-(10**9), le=10**9, description="instant number k")]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 bearer = HTTPBearer(
     auto_error=False,

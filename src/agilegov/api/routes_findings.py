@@ -15,7 +15,16 @@ from fastapi import APIRouter, Query
 
 from agilegov.access import Principal, can_read_actor, visible_actors
 from agilegov.api.aggregates import all_findings, goal_aggregate
-from agilegov.api.deps import PrincipalDep, RulebookDep, ServicesDep, deny, time_bound
+from agilegov.api.deps import (
+    Instant,
+    Limit,
+    Offset,
+    PrincipalDep,
+    RulebookDep,
+    ServicesDep,
+    deny,
+    time_bound,
+)
 from agilegov.api.schemas import ERRORS, ActionsPage, FindingsPage, RevisionOut
 from agilegov.api.services import Services
 from agilegov.errors import NotFound
@@ -24,8 +33,6 @@ from agilegov.store.records import ActionQuery, FindingQuery, Page
 
 router = APIRouter(prefix="/v1/domains/{domain}", tags=["findings"])
 
-Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
 From = Annotated[str | None, Query(alias="from", description="ISO 8601, inclusive")]
 To = Annotated[str | None, Query(alias="to", description="ISO 8601, exclusive")]
 
@@ -81,7 +88,7 @@ async def get_findings(
 
 @router.get("/findings/{goal}/{actor}/{k}/history", response_model=list[RevisionOut],
             responses=ERRORS, summary="Every revision of one finding, oldest first")
-async def get_history(goal: str, actor: str, k: int, book: RulebookDep, services: ServicesDep,
+async def get_history(goal: str, actor: str, k: Instant, book: RulebookDep, services: ServicesDep,
                       principal: PrincipalDep) -> list[dict[str, Any]]:
     readable_actors(principal, book, actor)
     _known_goal(book, goal)

@@ -11,10 +11,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 
 from agilegov.access import Principal, can_ingest, quarantine_scope
-from agilegov.api.deps import PrincipalDep, RulebookDep, ServicesDep, deny, stream_of
+from agilegov.api.deps import (
+    Limit,
+    Offset,
+    PrincipalDep,
+    RulebookDep,
+    ServicesDep,
+    deny,
+    stream_of,
+)
 from agilegov.api.errors import PayloadTooLarge, UnsupportedMediaType
 from agilegov.api.limits import MAX_BODY_BYTES, read_body
 from agilegov.api.schemas import ERRORS, IngestOut, QuarantinePage
@@ -102,8 +110,8 @@ async def post_file(stream: str, file: Annotated[UploadFile, File(description="t
             summary="Rejected items: an operator sees its own, regulators all")
 async def get_quarantine(
     book: RulebookDep, services: ServicesDep, principal: PrincipalDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     operator = quarantine_scope(principal, book.domain)
     rows = await to_thread.run_sync(

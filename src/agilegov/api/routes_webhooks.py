@@ -7,13 +7,13 @@ secret (`X-Agilegov-Signature: sha256=<hex>` over the raw body); see `agilegov.n
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from agilegov.access import can_manage_domain, require
-from agilegov.api.deps import PrincipalDep, RulebookDep, ServicesDep
+from agilegov.api.deps import Limit, Offset, PrincipalDep, RecordId, RulebookDep, ServicesDep
 from agilegov.api.schemas import ERRORS, DeliveryOut, WebhookIn, WebhookOut
 from agilegov.errors import NotFound
 from agilegov.store.records import Delivery, Webhook
@@ -70,9 +70,9 @@ async def list_webhooks(book: RulebookDep, services: ServicesDep,
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut], responses=ERRORS,
             summary="A webhook's delivery log, newest first (government)")
 async def get_deliveries(
-    webhook_id: int, book: RulebookDep, services: ServicesDep, principal: PrincipalDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    webhook_id: RecordId, book: RulebookDep, services: ServicesDep, principal: PrincipalDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     require(can_manage_domain(principal, book.domain),
             "only the government may read delivery logs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NoReturn
 
 import typer
@@ -18,7 +19,7 @@ def stderr() -> Console:
 def fail(error: AgilegovError) -> NoReturn:
     """Print every problem with its place, then exit with status 2 (bad input)."""
     err = stderr()
-    kind = type(error).__name__.replace("Error", " error").lower()
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).lower()
     count = len(error.problems)
     err.print(f"[bold red]{kind}[/]" + (f": {count} problems" if count > 1 else ""))
     for problem in error.problems:

@@ -17,6 +17,7 @@ from agilegov import __version__
 from agilegov.cli.admin import domain_add_command, token_create_command
 from agilegov.cli.console import fail
 from agilegov.cli.evaluate import evaluate_command
+from agilegov.cli.keys import key_rotate_command
 from agilegov.cli.simulate import demo_command, simulate_command
 from agilegov.errors import AgilegovError
 
@@ -82,3 +83,7 @@ app.add_typer(token_app, name="token")
 domain_app = typer.Typer(no_args_is_help=True, help="Domains of a service workspace.")
 domain_app.command("add")(domain_add_command)
 app.add_typer(domain_app, name="domain")
+
+key_app = typer.Typer(no_args_is_help=True, help="Pseudonym keys of a service workspace.")
+key_app.command("rotate")(key_rotate_command)
+app.add_typer(key_app, name="key")

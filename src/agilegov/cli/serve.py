@@ -1,13 +1,19 @@
 """`agilegov serve`: the live service (HTTP API, MQTT ingest, monitor) on one workspace.
 
 Logs are JSON lines on stderr. Ctrl-C or SIGTERM stops it cleanly: live streams are
-closed, requests in flight finish (at most 10 seconds), then the stores are closed.
+closed, requests in flight finish (at most 10 seconds), then the stores are closed, and
+the command exits with status 0 (a stop that was asked for is a normal end). A second
+Ctrl-C stops at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -29,6 +35,21 @@ class _Server(uvicorn.Server):
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         await super().serve(sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # Like uvicorn's, without re-raising the signal afterwards (which would turn a
+        # graceful stop into a death by signal, or a KeyboardInterrupt traceback).
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        stops = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         app = self.config.app

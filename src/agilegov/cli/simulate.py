@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from agilegov.cli.console import fail
+from agilegov.cli.live import live_command
 from agilegov.errors import AgilegovError, UsageError
 
 
@@ -47,18 +48,5 @@ def simulate_command(
         console.print(f"{out / (stream + '.parquet')}: {n} events")
 
 
-def demo_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for data and the HTML report.")] = Path(
-        "out"
-    ),
-    days: Annotated[
-        int, typer.Option("--days", help="How many days to simulate per domain.")
-    ] = 120,
-) -> None:
-    """Simulate, evaluate and report the five example domains."""
-    from agilegov.cli.demo import run_demo
-
-    try:
-        run_demo(out, days, Console(highlight=False))
-    except AgilegovError as exc:
-        fail(exc)
+# `agilegov demo`: live by default, `--report-only` for the batch demo (see cli.live).
+demo_command = live_command
