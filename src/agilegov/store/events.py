@@ -191,20 +191,12 @@ class EventStore:
                 keep.append(i)
         return keep, len(key) - len(keep)
 
-    def _stored_keys(self, domain: str, stream: Stream, keys: pa.Array) -> pa.Array:
-        probe = pa.table({"k": keys})
-        self._con.register(_INCOMING, probe)
-        try:
-            key, table = _q(stream.key or ""), table_sql(domain, stream.name)
-            found: pa.Table = self._con.sql(
-                f"SELECT {key} FROM {table} WHERE {key} IN (SELECT k FROM {_q(_INCOMING)})"
-            ).to_arrow_table()
-        finally:
-            self._con.unregister(_INCOMING)
-        return found.column(0).combine_chunks()
-
     def append(self, domain: str, stream: Stream, table: pa.Table) -> AppendResult:
-        """Store the events not stored before, as one durable transaction."""
+        """Store the events not stored before, as one durable transaction.
+
+        Keys already stored are found through the stream's unique index (`ON CONFLICT
+        DO NOTHING ... RETURNING`), so the cost of a batch does not grow with history.
+        """
         names = list(stream.fields)
         rows = self._conform(stream, table)
         with self.lock:
@@ -214,36 +206,52 @@ class EventStore:
                 keep, duplicates = self._first_of_each_key(rows.column(stream.key))
                 if duplicates:
                     rows = rows.take(pa.array(keep, type=pa.int64()))
-                keys = rows.column(stream.key).combine_chunks()
-                stored = self._stored_keys(domain, stream, keys.drop_null())
-                if len(stored):
-                    new = pc.invert(pc.fill_null(pc.is_in(keys, value_set=stored), False))
-                    duplicates += rows.num_rows - pc.sum(new).as_py()
-                    rows = rows.filter(new)
             batch_id, first_seq = self._last_batch + 1, self._next_seq
             rows = rows.append_column(BATCH, pa.array([batch_id] * rows.num_rows, pa.int64()))
             rows = rows.append_column(
                 SEQ, pa.array(range(first_seq, first_seq + rows.num_rows), pa.int64())
             )
+            offered = rows.num_rows
+            rows = self._insert(domain, stream, rows, batch_id, first_seq, names, duplicates)
+            duplicates += offered - rows.num_rows
             sha = canonical_sha256(rows, names)
-            self._insert(domain, stream, rows, batch_id, first_seq, duplicates, sha)
-            self._last_batch, self._next_seq = batch_id, first_seq + rows.num_rows
+            self._last_batch, self._next_seq = batch_id, first_seq + offered
         return AppendResult(rows.num_rows, duplicates, batch_id, sha, rows)
 
     def _insert(self, domain: str, stream: Stream, rows: pa.Table, batch_id: int,
-                first_seq: int, duplicates: int, sha: str) -> None:
+                first_seq: int, names: list[str], duplicates: int) -> pa.Table:
+        """Insert in one transaction; returns the rows actually stored (new keys only)."""
         columns = ", ".join(_q(n) for n in rows.column_names)
         self._con.execute("BEGIN TRANSACTION")
         try:
+            stored = rows
             if rows.num_rows:
                 self._con.register(_INCOMING, rows)
-                self._con.execute(
-                    f"INSERT INTO {table_sql(domain, stream.name)} ({columns}) "
-                    f"SELECT {columns} FROM {_q(_INCOMING)}"
-                )
+                target = f"INSERT INTO {table_sql(domain, stream.name)} ({columns}) "
+                if stream.key is None:
+                    self._con.execute(f"{target}SELECT {columns} FROM {_q(_INCOMING)}")
+                else:
+                    # DuckDB treats NULLs as conflicting inside one ON CONFLICT insert, so rows
+                    # without a key (never merged) go in separately.
+                    key = _q(stream.key)
+                    self._con.execute(
+                        f"{target}SELECT {columns} FROM {_q(_INCOMING)} WHERE {key} IS NULL"
+                    )
+                    returned = self._con.execute(
+                        f"{target}SELECT {columns} FROM {_q(_INCOMING)} WHERE {key} IS NOT NULL "
+                        f"ON CONFLICT DO NOTHING RETURNING {_q(SEQ)}"
+                    ).fetchall()
+                    offered = rows.num_rows - rows.column(stream.key).null_count
+                    if len(returned) != offered:
+                        kept = pa.array([r[0] for r in returned], pa.int64())
+                        new = pc.or_(pc.is_null(rows.column(stream.key)),
+                                     pc.is_in(rows.column(SEQ), value_set=kept))
+                        stored = rows.filter(new)
+            sha = canonical_sha256(stored, names)
+            dupes = duplicates + rows.num_rows - stored.num_rows
             self._con.execute(
                 "INSERT INTO agilegov.batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [batch_id, domain, stream.name, first_seq, rows.num_rows, duplicates, sha,
+                [batch_id, domain, stream.name, first_seq, stored.num_rows, dupes, sha,
                  time.time_ns() // 1000],
             )
             self._con.execute("COMMIT")
@@ -253,6 +261,7 @@ class EventStore:
         finally:
             if rows.num_rows:
                 self._con.unregister(_INCOMING)
+        return stored
 
     # -- reading --------------------------------------------------------------------------
 
