@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.competitors import COMPETITORS
 from bench.generate import N_ACTORS, SHARES, size_label
-from bench.service_report import keep_section
 
 if TYPE_CHECKING:
     from bench.run import Run
 
+SECTION = re.compile(r"<!-- ([a-z0-9-]+):start -->.*?<!-- \1:end -->", re.DOTALL)
 GIB = 2**30
 MEMORY_LIMIT = 4 * GIB
 PER_GOAL_FACTOR = 3.0
@@ -158,10 +160,22 @@ def write_report(path: Path, machine: dict[str, str], all_runs: dict[int, list[R
     ]
     for n, runs in all_runs.items():
         out += ["", f"### {size_label(n)} events", "", *size_table(runs)]
+        loads = [r.load for r in runs if r.load is not None]
+        if loads:
+            out += ["", f"1-minute load average before each competitor's runs: "
+                    f"{min(loads):.2f} to {max(loads):.2f} on {os.cpu_count()} cores."]
     out += ["", "Reproduce: `python -m bench` (all sizes), `python -m bench --quick` (100k "
-            "and 1M), `python -m bench --sizes 1M,10M --only agilegov,duckdb-single`.", ""]
+            "and 1M), `python -m bench --sizes 1M,10M --only agilegov,duckdb-single`. A run "
+            "keeps the other sizes of the previous report unless given `--fresh`.", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(out)
-    if path.is_file():  # keep the section written by `python -m bench.service`
-        text = keep_section(path.read_text(), text)
-    path.write_text(text)
+    kept = foreign_sections(path.read_text() if path.is_file() else "")
+    path.write_text("\n".join(out) + "".join(f"\n{block}\n" for block in kept))
+
+
+def foreign_sections(text: str) -> list[str]:
+    """Sections other scripts own in the same file, kept as they are.
+
+    Such a section sits between `<!-- NAME:start -->` and `<!-- NAME:end -->`
+    (`python -m bench.service` and `python -m bench.ledger` write theirs).
+    """
+    return [m.group(0) for m in SECTION.finditer(text)]

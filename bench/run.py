@@ -46,6 +46,7 @@ class Run:
     error: str | None = None
     agreement: str | None = None
     agrees: bool | None = None
+    load: float | None = None  # 1-minute load average before the runs
 
 
 def repeats(name: str, events: int) -> int:
@@ -75,7 +76,7 @@ def run_once(name: str, data_dir: Path, out: Path) -> tuple[float, int, int]:
 
 
 def measure(name: str, events: int, data_dir: Path, results: Path) -> Run:
-    run = Run(name, events)
+    run = Run(name, events, load=os.getloadavg()[0])
     out = results / f"{name}.parquet"
     for _ in range(repeats(name, events)):
         try:
@@ -108,12 +109,30 @@ def check_agreement(runs: list[Run], results: Path) -> None:
             r.agreement += "; e.g. " + "; ".join(a.examples[:2])
 
 
+def merge_previous(path: Path, runs: dict[int, list[Run]]) -> dict[int, list[Run]]:
+    """Add the sizes of the previous report that this invocation did not run."""
+    if not path.exists():
+        return runs
+    merged: dict[int, list[Run]] = {}
+    for label, rows in json.loads(path.read_text()).items():
+        n = parse_size(label)
+        if n not in runs:
+            merged[n] = [Run(**row) for row in rows]
+    merged.update(runs)
+    return dict(sorted(merged.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help="e.g. 100k,1M,10M,50M")
     ap.add_argument("--quick", action="store_true", help=f"only {QUICK_SIZES}")
     ap.add_argument("--only", default=",".join(COMPETITORS), help="competitors to run")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite the report from the previous results without running")
+    ap.add_argument("--fresh", action="store_true",
+                    help="report only this invocation's sizes (default: keep the other sizes "
+                         "of the previous report)")
     ap.add_argument("--data", type=Path, default=ROOT / "data")
     ap.add_argument("--results", type=Path, default=ROOT / "results")
     ap.add_argument("--out", type=Path, default=ROOT.parent / "docs" / "benchmarks.md")
@@ -125,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown competitor(s) {', '.join(unknown)}; expected some of "
                  f"{', '.join(COMPETITORS)}")
     console = Console(stderr=True)
+    if args.report_only:
+        previous = merge_previous(args.results / "results.json", {})
+        idle = json.loads((args.results / "idle.json").read_text())["peak_rss_bytes"]
+        write_report(args.out, describe(), previous, args.seed, idle)
+        console.print(f"wrote {args.out.name}")
+        return 0
     data_dirs: dict[int, Path] = {}
     cols = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
             TimeElapsedColumn())
@@ -132,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             task = progress.add_task(f"data {size_label(n)}", total=n)
             data_dirs[n] = ensure(n, args.data, args.seed, partial(progress.advance, task))
+    args.results.mkdir(parents=True, exist_ok=True)
     _s, idle, _f = run_once("idle", args.data, args.results / "idle.parquet")
+    (args.results / "idle.json").write_text(json.dumps({"peak_rss_bytes": idle}))
     all_runs: dict[int, list[Run]] = {}
     with Progress(*cols, console=console) as progress:
         for n in sizes:
@@ -148,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             if n <= AGREEMENT_MAX:
                 check_agreement(runs, results)
             all_runs[n] = runs
+    if not args.fresh:
+        all_runs = merge_previous(args.results / "results.json", all_runs)
     raw = {size_label(n): [asdict(r) for r in runs] for n, runs in all_runs.items()}
     (args.results / "results.json").write_text(json.dumps(raw, indent=2))
     write_report(args.out, describe(), all_runs, args.seed, idle)

@@ -93,8 +93,14 @@ class Api:
                     content_type: str = "application/json", domain: str = "robots") -> Response:
         body = items if isinstance(items, bytes) else orjson.dumps(items)
         headers = {**self.headers(who), "Content-Type": content_type}
-        return self.client.post(f"/v1/domains/{domain}/streams/{stream}/events",
-                                content=body, headers=headers)
+        response = self.client.post(f"/v1/domains/{domain}/streams/{stream}/events",
+                                    content=body, headers=headers)
+        self.settle()
+        return response
+
+    def settle(self) -> None:
+        """Wait until the monitor has evaluated every stored batch (it runs off the request)."""
+        self.client.app.state.services.worker.flush()  # type: ignore[attr-defined]
 
 
 def open_api(workspace: Path, database_url: str) -> Iterator[Api]:

@@ -62,3 +62,9 @@ def test_only_the_government_adds_rulebooks_and_only_as_yaml(api: Api) -> None:
         assert r.status_code == 403, who
     r = post_rulebook(api, RULEBOOK, **{"Content-Type": "application/pdf"})
     assert r.status_code == 415
+
+
+def test_a_domain_that_is_not_a_slug_is_not_found(api: Api) -> None:
+    for name in ("..", "Robots", "-x", "robots.yaml", "..%2Fkeys%2Frobots"):
+        r = api.get(f"/v1/domains/{name}/findings")
+        assert r.status_code == 404, name

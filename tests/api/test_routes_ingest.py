@@ -111,3 +111,15 @@ def test_the_quarantine_keeps_rejected_items_for_their_operator(api: Api) -> Non
     assert len(page["items"]) == 1 and page["next_offset"] == 1
     last = api.get("/v1/domains/robots/quarantine", "auditor", limit=1, offset=1).json()
     assert len(last["items"]) == 1 and last["next_offset"] is None
+
+
+def test_wait_evaluated_answers_after_the_monitor_has_the_batch(api: Api) -> None:
+    body = [trip(1, "op-a", 1, 4.0), trip(2, "op-a", 3, 1.0)]
+    r = api.client.post("/v1/domains/robots/streams/trips/events?wait=evaluated", json=body,
+                        headers=api.headers("op-a"))
+    assert r.status_code == 200
+    found = api.get("/v1/domains/robots/findings", "op-a", goal="distance").json()["items"]
+    assert [(f["window_end"][:10], f["status"]) for f in found] == [("2026-04-02", "unmet")]
+    r = api.client.post("/v1/domains/robots/streams/trips/events?wait=soon", json=body,
+                        headers=api.headers("op-a"))
+    assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "wait"

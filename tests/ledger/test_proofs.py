@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from tests.ledger import independent
+from tests.ledger.conftest import entries
 
 from agilegov.ledger.errors import LedgerError
 from agilegov.ledger.proofs import consistency_proof, inclusion_proof
 from agilegov.ledger.store import Ledger
 from agilegov.ledger.tree import MemoryTree, leaf_hash
-from tests.ledger import independent
-from tests.ledger.conftest import entries
 
 
 def flip(h: bytes) -> bytes:

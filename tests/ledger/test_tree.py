@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from tests.ledger import independent
 
 from agilegov.ledger.errors import LedgerError
 from agilegov.ledger.tree import (
@@ -18,7 +19,6 @@ from agilegov.ledger.tree import (
     verify_consistency,
     verify_inclusion,
 )
-from tests.ledger import independent
 
 # The eight inputs of the RFC 6962 reference test suite and the roots of their prefixes.
 INPUTS = [

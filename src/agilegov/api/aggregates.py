@@ -3,15 +3,21 @@
 For each goal: the share of findings met, unmet and insufficient at the latest evaluated
 instant and over the last 30 instants (counted back from the latest one), and, for a goal
 evaluated `per: all`, those findings themselves (they name no operator).
+
+Only findings whose window ended in the last 30 periods (`every`) before the domain's
+watermark are read, so the cost does not grow with the domain's history; a goal with no
+finding in that span publishes none (`latest` and `recent` are null).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from agilegov.rulebook.model import Goal
 from agilegov.store.records import FindingQuery, FindingRow
+from agilegov.store.state import StateStore
 
 RECENT_INSTANTS = 30
 STATUSES = ("met", "unmet", "insufficient")
@@ -61,10 +67,34 @@ def attainment(rows: Iterable[FindingRow]) -> float | None:
     return sum(1 for r in latest if r.status == "met") / len(latest)
 
 
-def all_findings(state: Any, domain: str, goal: str) -> Iterator[FindingRow]:
-    """Every current finding of one goal, read page by page from the governance state."""
+def recent_start(goal: Goal, watermark: dt.datetime, instants: int = RECENT_INSTANTS
+                 ) -> dt.datetime:
+    """A bound on window ends that keeps the last `instants` instants before the watermark.
+
+    Calendar periods are taken at their longest (a month as 31 days, a year as 366) so
+    that nothing recent is cut off; the exact instants are then chosen by `k`.
+    """
+    longest = {"d": 86400 + 3600, "w": 7 * 86400 + 3600, "mo": 31 * 86400 + 3600,
+               "y": 366 * 86400 + 3600}
+    every = goal.every
+    seconds = longest[every.unit] * every.amount if every.is_calendar else every.seconds
+    return watermark - dt.timedelta(seconds=seconds * (instants + 1))
+
+
+def current_findings(state: StateStore, domain: str, goal: str,
+                     start: dt.datetime | None = None) -> Iterator[FindingRow]:
+    """The current findings of one goal (window end at or after `start`), page by page."""
     offset: int | None = 0
     while offset is not None:
-        page = state.findings(FindingQuery(domain, goal=goal, limit=PAGE, offset=offset))
+        query = FindingQuery(domain, goal=goal, start=start, limit=PAGE, offset=offset)
+        page = state.findings(query)
         yield from page.items
         offset = page.next_offset
+
+
+def recent_findings(state: StateStore, domain: str, goal: Goal,
+                    watermark: dt.datetime | None) -> list[FindingRow]:
+    """The findings the aggregates and the attainment metric are computed from."""
+    if watermark is None:
+        return []
+    return list(current_findings(state, domain, goal.id, recent_start(goal, watermark)))

@@ -73,9 +73,10 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             if settings.mqtt_url:
                 from agilegov.ingest.mqtt import run_mqtt
 
+                services.mqtt_ready = asyncio.Event()
                 task = asyncio.create_task(
                     run_mqtt(settings.mqtt_url, services.ingest, stop,
-                             client_id=mqtt_client_id(services))
+                             client_id=mqtt_client_id(services), ready=services.mqtt_ready)
                 )
             log.info("serving workspace %s", settings.workspace,
                      extra={"fields": {"event": "start", "workspace": str(settings.workspace)}})

@@ -14,7 +14,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Query
 
 from agilegov.access import Principal, can_read_actor, visible_actors
-from agilegov.api.aggregates import all_findings, goal_aggregate
+from agilegov.api.aggregates import goal_aggregate, recent_findings
 from agilegov.api.deps import (
     Instant,
     Limit,
@@ -119,7 +119,8 @@ async def get_actions(
 
 
 def _aggregates(services: Services, book: Rulebook) -> dict[str, Any]:
-    goals = [goal_aggregate(g, all_findings(services.state, book.domain, g.id))
+    watermark = services.monitor.watermark(book.domain)
+    goals = [goal_aggregate(g, recent_findings(services.state, book.domain, g, watermark))
              for g in book.goals]
     return {"domain": book.domain, "version": book.version, "goals": goals}
 

@@ -1,6 +1,8 @@
 """Ingest: batches of events (JSON array, NDJSON, CloudEvents batch), file uploads, quarantine.
 
-The answer comes only once the accepted events are durable. A batch is accepted in part:
+The answer comes only once the accepted events are durable; evaluation follows in the
+background. With `?wait=evaluated` the answer waits until the monitor has also evaluated
+every batch stored so far (read-your-writes for findings). A batch is accepted in part:
 good items are stored, each bad one is quarantined and named in `rejected` with its index,
 the JSON pointer of the offending field and what was expected. A body that cannot be read
 at all (not JSON, not a batch) is a 422 and nothing is stored.
@@ -8,10 +10,10 @@ at all (not JSON, not a batch) is a 422 and nothing is stored.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from anyio import to_thread
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from agilegov.access import Principal, can_ingest, quarantine_scope
 from agilegov.api.deps import (
@@ -26,6 +28,7 @@ from agilegov.api.deps import (
 from agilegov.api.errors import PayloadTooLarge, UnsupportedMediaType
 from agilegov.api.limits import MAX_BODY_BYTES, read_body
 from agilegov.api.schemas import ERRORS, IngestOut, QuarantinePage
+from agilegov.api.services import Services
 from agilegov.ingest.parse import parse_body, parse_upload
 from agilegov.ingest.service import IngestResult
 from agilegov.rulebook.model import Rulebook
@@ -62,6 +65,15 @@ def answer(result: IngestResult) -> dict[str, Any]:
     }
 
 
+Wait = Annotated[Literal["stored", "evaluated"], Query(
+    description="answer once the events are stored (default), or once they are evaluated")]
+
+
+async def _settle(services: Services, wait: str) -> None:
+    if wait == "evaluated":
+        await to_thread.run_sync(services.worker.flush)
+
+
 def _may_ingest(principal: Principal, book: Rulebook) -> None:
     if not can_ingest(principal, book.domain, None):
         raise deny(f"a {principal.role} caller may not report events to domain '{book.domain}'")
@@ -72,7 +84,7 @@ def _may_ingest(principal: Principal, book: Rulebook) -> None:
                         415: {"description": "Unsupported body format"}},
              summary="Report a batch of events (answered once durable)")
 async def post_events(stream: str, request: Request, book: RulebookDep, services: ServicesDep,
-                      principal: PrincipalDep) -> dict[str, Any]:
+                      principal: PrincipalDep, wait: Wait = "stored") -> dict[str, Any]:
     stream_of(book, stream)
     _may_ingest(principal, book)
     content_type = request.headers.get("content-type", "application/json")
@@ -84,6 +96,7 @@ async def post_events(stream: str, request: Request, book: RulebookDep, services
     result = await to_thread.run_sync(
         services.ingest.ingest, book.domain, stream, items, principal, "http"
     )
+    await _settle(services, wait)
     return answer(result)
 
 
@@ -92,7 +105,7 @@ async def post_events(stream: str, request: Request, book: RulebookDep, services
              summary="Upload a CSV, JSONL or Parquet file of events")
 async def post_file(stream: str, file: Annotated[UploadFile, File(description="the data file")],
                     book: RulebookDep, services: ServicesDep,
-                    principal: PrincipalDep) -> dict[str, Any]:
+                    principal: PrincipalDep, wait: Wait = "stored") -> dict[str, Any]:
     stream_of(book, stream)
     _may_ingest(principal, book)
     data = await file.read(MAX_BODY_BYTES + 1)
@@ -103,6 +116,7 @@ async def post_file(stream: str, file: Annotated[UploadFile, File(description="t
     result = await to_thread.run_sync(
         services.ingest.ingest, book.domain, stream, list(items), principal, "file"
     )
+    await _settle(services, wait)
     return answer(result)
 
 

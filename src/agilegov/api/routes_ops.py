@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from agilegov import __version__
-from agilegov.api.aggregates import all_findings, attainment
+from agilegov.api.aggregates import attainment, recent_findings
 from agilegov.api.deps import ServicesDep
 from agilegov.api.metrics import CONTENT_TYPE, Gauges
 from agilegov.api.services import Services
@@ -20,8 +20,11 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz", summary="Liveness: the service is up and its parts are open")
 async def healthz(services: ServicesDep) -> dict[str, Any]:
+    """`mqtt` is `off` (no broker configured), `connecting` or `subscribed`."""
     domains = await to_thread.run_sync(lambda: sorted(services.rulebooks()))
-    return {"status": "ok", "version": __version__, "domains": domains}
+    ready = services.mqtt_ready
+    mqtt = "off" if ready is None else "subscribed" if ready.is_set() else "connecting"
+    return {"status": "ok", "version": __version__, "domains": domains, "mqtt": mqtt}
 
 
 def gauges(services: Services, now: dt.datetime | None = None) -> Gauges:
@@ -34,7 +37,7 @@ def gauges(services: Services, now: dt.datetime | None = None) -> Gauges:
         if watermark is not None:
             lag[domain] = max(0.0, (now - watermark).total_seconds())
         for goal in book.goals:
-            value = attainment(all_findings(services.state, domain, goal.id))
+            value = attainment(recent_findings(services.state, domain, goal, watermark))
             if value is not None:
                 share[(domain, goal.id)] = value
     return Gauges(lag, share)

@@ -18,6 +18,8 @@ from agilegov.cli.admin import domain_add_command, token_create_command
 from agilegov.cli.console import fail
 from agilegov.cli.evaluate import evaluate_command
 from agilegov.cli.keys import key_rotate_command
+from agilegov.cli.ledger import ledger_app
+from agilegov.cli.serve import serve_command
 from agilegov.cli.simulate import demo_command, simulate_command
 from agilegov.errors import AgilegovError
 
@@ -75,6 +77,7 @@ def schema() -> None:
 app.command("evaluate")(evaluate_command)
 app.command("simulate")(simulate_command)
 app.command("demo")(demo_command)
+app.command("serve")(serve_command)
 
 token_app = typer.Typer(no_args_is_help=True, help="API tokens for the service.")
 token_app.command("create")(token_create_command)
@@ -87,3 +90,4 @@ app.add_typer(domain_app, name="domain")
 key_app = typer.Typer(no_args_is_help=True, help="Pseudonym keys of a service workspace.")
 key_app.command("rotate")(key_rotate_command)
 app.add_typer(key_app, name="key")
+app.add_typer(ledger_app, name="ledger")
