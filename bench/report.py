@@ -162,8 +162,11 @@ def write_report(path: Path, machine: dict[str, str], all_runs: dict[int, list[R
         out += ["", f"### {size_label(n)} events", "", *size_table(runs)]
         loads = [r.load for r in runs if r.load is not None]
         if loads:
+            cores = os.cpu_count() or 1
+            busy = (" The machine was busy with other work (load above its core count): "
+                    "treat these timings as noisy.") if max(loads) > cores else ""
             out += ["", f"1-minute load average before each competitor's runs: "
-                    f"{min(loads):.2f} to {max(loads):.2f} on {os.cpu_count()} cores."]
+                    f"{min(loads):.2f} to {max(loads):.2f} on {cores} cores.{busy}"]
     out += ["", "Reproduce: `python -m bench` (all sizes), `python -m bench --quick` (100k "
             "and 1M), `python -m bench --sizes 1M,10M --only agilegov,duckdb-single`. A run "
             "keeps the other sizes of the previous report unless given `--fresh`.", ""]

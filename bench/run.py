@@ -109,6 +109,17 @@ def check_agreement(runs: list[Run], results: Path) -> None:
             r.agreement += "; e.g. " + "; ".join(a.examples[:2])
 
 
+def idle_rss(results: Path, data: Path, measure: bool = False) -> int:
+    """Peak RSS of a worker that only imported its libraries (measured, or as last saved)."""
+    saved = results / "idle.json"
+    if saved.exists() and not measure:
+        return int(json.loads(saved.read_text())["peak_rss_bytes"])
+    results.mkdir(parents=True, exist_ok=True)
+    _seconds, peak, _findings = run_once("idle", data, results / "idle.parquet")
+    saved.write_text(json.dumps({"peak_rss_bytes": peak}))
+    return peak
+
+
 def merge_previous(path: Path, runs: dict[int, list[Run]]) -> dict[int, list[Run]]:
     """Add the sizes of the previous report that this invocation did not run."""
     if not path.exists():
@@ -146,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     if args.report_only:
         previous = merge_previous(args.results / "results.json", {})
-        idle = json.loads((args.results / "idle.json").read_text())["peak_rss_bytes"]
-        write_report(args.out, describe(), previous, args.seed, idle)
+        write_report(args.out, describe(), previous, args.seed, idle_rss(args.results,
+                                                                      args.data))
         console.print(f"wrote {args.out.name}")
         return 0
     data_dirs: dict[int, Path] = {}
@@ -157,9 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             task = progress.add_task(f"data {size_label(n)}", total=n)
             data_dirs[n] = ensure(n, args.data, args.seed, partial(progress.advance, task))
-    args.results.mkdir(parents=True, exist_ok=True)
-    _s, idle, _f = run_once("idle", args.data, args.results / "idle.parquet")
-    (args.results / "idle.json").write_text(json.dumps({"peak_rss_bytes": idle}))
+    idle = idle_rss(args.results, args.data, measure=True)
     all_runs: dict[int, list[Run]] = {}
     with Progress(*cols, console=console) as progress:
         for n in sizes:

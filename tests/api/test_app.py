@@ -92,3 +92,16 @@ def test_mqtt_ingest_runs_in_the_lifespan(tmp_path: Path) -> None:
         text = client.get("/metrics").text
         assert f'agilegov_ingest_batches_total{{domain="{domain}",stream="trips",' \
                f'source="mqtt"}} 1' in text
+
+
+def test_the_running_app_serves_its_ledger_with_a_verifiable_checkpoint(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    with TestClient(create_app(settings(root))) as client:
+        note = client.get("/v1/ledger/checkpoint")
+        key = client.get("/v1/ledger/key")
+        assert note.status_code == 200 and key.status_code == 200
+        origin, size = note.text.splitlines()[:2]
+        assert origin and size.isdigit()
+        assert "\n\n\u2014 " in note.text  # a signed note: blank line, then signature lines
+        assert key.text.strip().startswith(origin.split()[0].split("/")[0])
+    assert (root / "ledger").is_dir()

@@ -68,3 +68,16 @@ def test_a_domain_that_is_not_a_slug_is_not_found(api: Api) -> None:
     for name in ("..", "Robots", "-x", "robots.yaml", "..%2Fkeys%2Frobots"):
         r = api.get(f"/v1/domains/{name}/findings")
         assert r.status_code == 404, name
+
+
+def test_a_government_account_limited_to_a_domain_changes_only_that_one(api: Api) -> None:
+    state = api.client.app.state.services.state  # type: ignore[attr-defined]
+    local = state.create_token(state.create_account("city", "government", domain="drones").id)
+    headers = {"Authorization": f"Bearer {local}", **YAML}
+    drones = RULEBOOK.replace("domain: robots", "domain: drones")
+    r = api.client.post("/v1/domains", content=drones.encode(), headers=headers)
+    assert r.status_code == 201
+    r = api.client.post("/v1/domains", content=RULEBOOK.replace("version: 1", "version: 2")
+                        .encode(), headers=headers)
+    assert r.status_code == 403
+    assert api.get("/v1/domains/robots").json()["version"] == 1

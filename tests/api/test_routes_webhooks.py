@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.api.helpers import Api
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import orjson
+from tests.api.helpers import Api, trip
+
+from agilegov.notify.signing import SIGNATURE_HEADER, verify
 
 HOOKS = "/v1/domains/robots/webhooks"
 
@@ -45,3 +52,38 @@ def test_only_the_government_manages_webhooks(api: Api) -> None:
         r = api.client.post(HOOKS, json={"url": "http://127.0.0.1:9/h"}, headers=api.headers(who))
         assert r.status_code == 403, who
         assert api.get(HOOKS, who).status_code == 403
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    got: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.got.append((dict(self.headers.items()), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_action_is_posted_signed_and_logged(api: Api) -> None:
+    _Receiver.got.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        hook = api.client.post(HOOKS, json={"url": url}, headers=api.headers("government")).json()
+        api.post_events([trip(1, "op-a", 1, 4.0), trip(2, "op-a", 3, 1.0)])
+        webhooks = api.client.app.state.services.webhooks  # type: ignore[attr-defined]
+        assert webhooks.wait_idle(60)
+        ((headers, body),) = _Receiver.got
+        assert verify(hook["secret"], body, headers[SIGNATURE_HEADER])
+        payload = orjson.loads(body)
+        assert (payload["kind"], payload["do"], payload["actor"]) == ("action", "notice", "op-a")
+        (delivery,) = api.get(f"{HOOKS}/{hook['id']}/deliveries").json()
+        assert delivery["ok"] is True and delivery["status_code"] == 204
+    finally:
+        server.shutdown()
+        server.server_close()

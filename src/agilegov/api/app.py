@@ -22,6 +22,7 @@ from agilegov.api import (
     routes_domains,
     routes_findings,
     routes_ingest,
+    routes_ledger,
     routes_ops,
     routes_stream,
     routes_webhooks,
@@ -30,6 +31,7 @@ from agilegov.api.docs import install_docs
 from agilegov.api.errors import install_error_handlers
 from agilegov.api.logs import RequestLog
 from agilegov.api.services import Services, build_services, start_services
+from agilegov.ledger.store import Ledger
 from agilegov.settings import Settings
 
 log = logging.getLogger("agilegov.api")
@@ -41,6 +43,11 @@ the monitor evaluates its goals as event time advances and publishes findings an
 Authenticate with `Authorization: Bearer <token>` (made by `agilegov token create`);
 without a token you are the public, which reads the published aggregates.
 """
+
+
+def open_ledger(settings: Settings) -> Ledger:
+    """The workspace's transparency ledger (created with its signing key on first use)."""
+    return Ledger(settings.workspace)
 
 
 def mqtt_client_id(services: Services) -> str:
@@ -70,6 +77,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         try:
             await to_thread.run_sync(start_services, services)
             app.state.services = services
+            app.state.ledger = await to_thread.run_sync(open_ledger, settings)
             if settings.mqtt_url:
                 from agilegov.ingest.mqtt import run_mqtt
 
@@ -85,6 +93,10 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             await _stop_task(task, stop)
             with contextlib.suppress(AttributeError):
                 del app.state.services
+            ledger = getattr(app.state, "ledger", None)
+            if ledger is not None:
+                del app.state.ledger
+                await to_thread.run_sync(ledger.close)
             await to_thread.run_sync(services.close)
 
     return lifespan
@@ -104,7 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     install_docs(app)
     for module in (routes_ops, routes_domains, routes_ingest, routes_findings, routes_stream,
-                   routes_webhooks):
+                   routes_webhooks, routes_ledger):
         app.include_router(module.router)
     app.add_middleware(RequestLog)
     return app

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from anyio import to_thread
 from fastapi import APIRouter, Request, Response
 
-from agilegov.access import is_regulator
+from agilegov.access import Principal, can_manage_domain, is_regulator, require
 from agilegov.api.deps import PrincipalDep, RulebookDep, ServicesDep, deny
 from agilegov.api.errors import UnsupportedMediaType
 from agilegov.api.limits import read_body
 from agilegov.api.schemas import ERRORS, DomainOut
 from agilegov.api.services import Services
 from agilegov.errors import DataError, Problem
+from agilegov.rulebook.loader import load_rulebook_text
 from agilegov.rulebook.model import Rulebook
 
 router = APIRouter(prefix="/v1/domains", tags=["domains"])
@@ -79,8 +80,11 @@ async def get_domain(domain: str, book: RulebookDep, services: ServicesDep,
     return summary(book, watermark)
 
 
-def _add(services: Services, text: str) -> tuple[Rulebook, bool]:
+def _add(services: Services, text: str, principal: Principal) -> tuple[Rulebook, bool]:
     """Add or update a rulebook; True when it changed what is in force."""
+    domain = load_rulebook_text(text, "<request>").domain
+    require(can_manage_domain(principal, domain),
+            f"this account may not change the rulebook of domain '{domain}'")
     before = {d: b.version for d, b in services.rulebooks().items()}
     book = services.workspace.add_domain(text)
     services.forget(book.domain)
@@ -116,7 +120,7 @@ async def add_domain(request: Request, response: Response, services: ServicesDep
     except UnicodeDecodeError as exc:
         raise DataError([Problem(f"the rulebook is not UTF-8 text (byte {exc.start})",
                                  pointer="")]) from None
-    book, changed = await to_thread.run_sync(_add, services, text)
+    book, changed = await to_thread.run_sync(_add, services, text, principal)
     if not changed:
         response.status_code = 200
     watermark = await to_thread.run_sync(services.monitor.watermark, book.domain)
