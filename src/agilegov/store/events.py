@@ -212,15 +212,15 @@ class EventStore:
                 SEQ, pa.array(range(first_seq, first_seq + rows.num_rows), pa.int64())
             )
             offered = rows.num_rows
-            rows = self._insert(domain, stream, rows, batch_id, first_seq, names, duplicates)
+            rows, sha = self._insert(domain, stream, rows, batch_id, first_seq, names, duplicates)
             duplicates += offered - rows.num_rows
-            sha = canonical_sha256(rows, names)
             self._last_batch, self._next_seq = batch_id, first_seq + offered
         return AppendResult(rows.num_rows, duplicates, batch_id, sha, rows)
 
     def _insert(self, domain: str, stream: Stream, rows: pa.Table, batch_id: int,
-                first_seq: int, names: list[str], duplicates: int) -> pa.Table:
-        """Insert in one transaction; returns the rows actually stored (new keys only)."""
+                first_seq: int, names: list[str], duplicates: int) -> tuple[pa.Table, str]:
+        """Insert in one transaction; returns the rows actually stored (new keys only) and
+        their hash."""
         columns = ", ".join(_q(n) for n in rows.column_names)
         self._con.execute("BEGIN TRANSACTION")
         try:
@@ -261,7 +261,7 @@ class EventStore:
         finally:
             if rows.num_rows:
                 self._con.unregister(_INCOMING)
-        return stored
+        return stored, sha
 
     # -- reading --------------------------------------------------------------------------
 
