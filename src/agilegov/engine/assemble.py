@@ -15,6 +15,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
+from agilegov.engine.distinct import sliding_distinct
 from agilegov.engine.plan import GoalWindows, Plan
 from agilegov.engine.scan import ACTOR, BUCKET, VALUE, register_table
 from agilegov.measure.ast import Aggregate, aggregates
@@ -153,7 +154,7 @@ def assemble(
         aggs = [a for _, gw in group for a in _goal_aggs(gw)]
         base = _base_query(
             plan,
-            mname,
+            (mname, wname, _uniform_length(plan, group[0][1])),
             aggs,
             parts_all if per_all else parts,
             per_all,
@@ -196,15 +197,41 @@ def assemble(
     )
 
 
+def _distinct_counts(
+    mname: str, wname: str, length: int | None, table: str, per_all: bool, dname: str
+) -> exp.Select:
+    if length is not None:
+        return sliding_distinct(wname, length, table, per_all, dname)
+    dkeys = [col("k", "w")] if per_all else [col("k", "w"), col(ACTOR, "d")]
+    dsel = sqlglot.select(
+        *dkeys, alias(exp.Count(this=exp.Distinct(expressions=[col(VALUE, "d")])), dname)
+    )
+    don = exp.EQ(this=col(BUCKET, "d"), expression=col(BUCKET, "w"))
+    dsel = dsel.from_(_table(mname, "w")).join(_table(table, "d"), on=don)
+    return dsel.group_by(*[k.copy() for k in dkeys])
+
+
+def _uniform_length(plan: Plan, gw: GoalWindows) -> int | None:
+    """The number of buckets every window spans, if it is the same for all of them."""
+    index = {b: i for i, b in enumerate(plan.boundaries)}
+    lengths = {index[e] - index[s] for s, e in zip(gw.starts_us, gw.ends_us, strict=True)}
+    return lengths.pop() if len(lengths) == 1 else None
+
+
 def _base_query(
     plan: Plan,
-    mname: str,
+    windows: tuple[str, str, int | None],
     aggs: list[Aggregate],
     parts: str,
     per_all: bool,
     distinct_tables: dict[str, str],
 ) -> exp.Select:
-    """Window-level aggregates per (k, actor), or per k for `per: all`."""
+    """Window-level aggregates per (k, actor), or per k for `per: all`.
+
+    `windows` names the membership table (k, bucket) and the window table (k, lo, hi), and
+    gives the buckets every window spans when that is uniform (distinct counts then slide).
+    """
+    mname, wname, length = windows
     keys = [col("k", "w")] if per_all else [col("k", "w"), col(ACTOR, "p")]
     actor = alias(lit("*"), ACTOR) if per_all else alias(col(ACTOR, "p"), ACTOR)
     sel = sqlglot.select(col("k", "w"), actor, *_window_cols(plan, aggs)).from_(_table(mname, "w"))
@@ -220,13 +247,7 @@ def _base_query(
             continue
         dname = sp.distinct[agg]
         done.add(dname)
-        dkeys = [col("k", "w")] if per_all else [col("k", "w"), col(ACTOR, "d")]
-        dsel = sqlglot.select(
-            *dkeys, alias(exp.Count(this=exp.Distinct(expressions=[col(VALUE, "d")])), dname)
-        )
-        don = exp.EQ(this=col(BUCKET, "d"), expression=col(BUCKET, "w"))
-        dsel = dsel.from_(_table(mname, "w")).join(_table(distinct_tables[dname], "d"), on=don)
-        dsel = dsel.group_by(*[k.copy() for k in dkeys])
+        dsel = _distinct_counts(mname, wname, length, distinct_tables[dname], per_all, dname)
         jon: exp.Expr = exp.EQ(this=col("k", "b0"), expression=col("k", dname))
         if not per_all:
             jon = exp.and_(jon, exp.EQ(this=col(ACTOR, "b0"), expression=col(ACTOR, dname)))
