@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench bench-quick clean
+.PHONY: setup demo test lint typecheck unit bench bench-quick bench-service bench-ledger clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,12 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python -m bench --quick
+
+bench-service: setup
+	$(BIN)/python -m bench.service
+
+bench-ledger: setup
+	$(BIN)/python -m bench.ledger
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
