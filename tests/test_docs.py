@@ -73,3 +73,14 @@ def test_documented_error_message_is_the_real_one() -> None:
         load_rulebook_text(broken, "rules.yaml")
     (problem,) = info.value.problems
     assert f"\n{problem}\n" in guide()
+
+
+def test_every_service_setting_is_documented() -> None:
+    """Every environment variable the service reads is explained in docs/api.md."""
+    from agilegov import settings
+
+    names = [v for k, v in vars(settings).items() if k.startswith("ENV_")]
+    text = (Path(__file__).parent.parent / "docs" / "api.md").read_text()
+    assert names
+    for name in names:
+        assert f"`{name}`" in text, name
