@@ -90,8 +90,11 @@ def section(ingest: list[IngestRun], monitor: list[MonitorRun], problems: list[s
         "fresh workspace (DuckDB event store, SQLite state), with the bench rulebook of "
         "`bench/service_common.py`: one stream with a key and a personal field, three goals. "
         "Every batch is validated, pseudonymised, stored durably (idempotent on the key), "
-        "recorded, and evaluated incrementally before it is acknowledged. Clients and "
-        "publishers run in separate processes on loopback.",
+        "and recorded before it is acknowledged; the monitor evaluates it incrementally "
+        "right after, off the acknowledgement path. Clients and publishers run in separate "
+        "processes on loopback. MQTT goes through the machine's Mosquitto with its default "
+        "configuration (which queues at most 1000 messages for a slow subscriber and drops "
+        "the rest: `errors` counts events the broker never delivered).",
         "",
         "- **HTTP**: JSON arrays posted on 2 keep-alive connections; *full speed* sends the "
         "next batch as soon as an answer comes; *half rate* offers half the measured "
