@@ -19,18 +19,21 @@ from fastapi import FastAPI
 
 from agilegov import __version__
 from agilegov.api import (
+    routes_accountability,
+    routes_cases,
     routes_domains,
     routes_findings,
     routes_ingest,
     routes_ledger,
     routes_ops,
+    routes_reports,
     routes_stream,
     routes_webhooks,
 )
 from agilegov.api.docs import install_docs
 from agilegov.api.errors import install_error_handlers
 from agilegov.api.logs import RequestLog
-from agilegov.api.services import Services, build_services, start_services
+from agilegov.api.services import Services, attach_ledger, build_services, start_services
 from agilegov.ledger.store import Ledger
 from agilegov.settings import Settings
 
@@ -75,9 +78,10 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         stop = asyncio.Event()
         task: asyncio.Task[None] | None = None
         try:
+            app.state.ledger = await to_thread.run_sync(open_ledger, settings)
+            await to_thread.run_sync(attach_ledger, services, app.state.ledger)
             await to_thread.run_sync(start_services, services)
             app.state.services = services
-            app.state.ledger = await to_thread.run_sync(open_ledger, settings)
             if settings.mqtt_url:
                 from agilegov.ingest.mqtt import run_mqtt
 
@@ -93,11 +97,11 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             await _stop_task(task, stop)
             with contextlib.suppress(AttributeError):
                 del app.state.services
+            await to_thread.run_sync(services.close)  # appends the acts still queued
             ledger = getattr(app.state, "ledger", None)
             if ledger is not None:
                 del app.state.ledger
                 await to_thread.run_sync(ledger.close)
-            await to_thread.run_sync(services.close)
 
     return lifespan
 
@@ -116,7 +120,8 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     install_docs(app)
     for module in (routes_ops, routes_domains, routes_ingest, routes_findings, routes_stream,
-                   routes_webhooks, routes_ledger):
+                   routes_webhooks, routes_ledger, routes_reports, routes_cases,
+                   routes_accountability):
         app.include_router(module.router)
     app.add_middleware(RequestLog)
     return app

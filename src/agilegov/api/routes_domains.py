@@ -1,4 +1,8 @@
-"""Domains: list them, read one rulebook's summary, add or update a rulebook (government)."""
+"""Domains: list them, read one rulebook's summary, add or update a rulebook (government).
+
+Adding a rulebook version records a `rulebook.adopted` entry in the transparency ledger;
+the answer carries its receipt.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from agilegov.access import Principal, can_manage_domain, is_regulator, require
 from agilegov.api.deps import PrincipalDep, RulebookDep, ServicesDep, deny
 from agilegov.api.errors import UnsupportedMediaType
 from agilegov.api.limits import read_body
-from agilegov.api.schemas import ERRORS, DomainOut
+from agilegov.api.schemas import ERRORS, DomainAddedOut, DomainOut
 from agilegov.api.services import Services
 from agilegov.errors import DataError, Problem
+from agilegov.ledger.acts import Actor
+from agilegov.ledger.receipt import Receipt
 from agilegov.rulebook.loader import load_rulebook_text
 from agilegov.rulebook.model import Rulebook
 
@@ -80,18 +86,24 @@ async def get_domain(domain: str, book: RulebookDep, services: ServicesDep,
     return summary(book, watermark)
 
 
-def _add(services: Services, text: str, principal: Principal) -> tuple[Rulebook, bool]:
-    """Add or update a rulebook; True when it changed what is in force."""
+def _add(services: Services, text: str,
+         principal: Principal) -> tuple[Rulebook, bool, Receipt | None]:
+    """Add or update a rulebook; True when it changed what is in force; the ledger's receipt
+    of its adoption (None when this exact text was recorded before)."""
     domain = load_rulebook_text(text, "<request>").domain
     require(can_manage_domain(principal, domain),
             f"this account may not change the rulebook of domain '{domain}'")
     before = {d: b.version for d, b in services.rulebooks().items()}
     book = services.workspace.add_domain(text)
+    receipt = None
+    if services.acts is not None:
+        by = Actor(principal.role, principal.account_id)
+        receipt = services.acts.rulebook_adopted(book, text, "api", by)
     services.forget(book.domain)
     changed = before.get(book.domain) != book.version
     if changed:
         services.monitor.rebuild(book.domain)
-    return book, changed
+    return book, changed, receipt
 
 
 _YAML_BODY: dict[str, Any] = {
@@ -103,7 +115,7 @@ _YAML_BODY: dict[str, Any] = {
 }
 
 
-@router.post("", response_model=DomainOut, status_code=201, openapi_extra=_YAML_BODY,
+@router.post("", response_model=DomainAddedOut, status_code=201, openapi_extra=_YAML_BODY,
              responses={**ERRORS, 409: {"description": "An older or changed same version"}},
              summary="Add a domain, or a new version of its rulebook (government)")
 async def add_domain(request: Request, response: Response, services: ServicesDep,
@@ -120,8 +132,10 @@ async def add_domain(request: Request, response: Response, services: ServicesDep
     except UnicodeDecodeError as exc:
         raise DataError([Problem(f"the rulebook is not UTF-8 text (byte {exc.start})",
                                  pointer="")]) from None
-    book, changed = await to_thread.run_sync(_add, services, text, principal)
+    book, changed, receipt = await to_thread.run_sync(_add, services, text, principal)
     if not changed:
         response.status_code = 200
     watermark = await to_thread.run_sync(services.monitor.watermark, book.domain)
-    return summary(book, watermark)
+    out = summary(book, watermark)
+    out["receipt"] = None if receipt is None else receipt.to_dict()
+    return out

@@ -1,11 +1,13 @@
 """Ingest: batches of events (JSON array, NDJSON, CloudEvents batch), file uploads, quarantine.
 
 The answer comes only once the accepted events are durable; evaluation follows in the
-background. With `?wait=evaluated` the answer waits until the monitor has also evaluated
-every batch stored so far (read-your-writes for findings). A batch is accepted in part:
-good items are stored, each bad one is quarantined and named in `rejected` with its index,
-the JSON pointer of the offending field and what was expected. A body that cannot be read
-at all (not JSON, not a batch) is a 422 and nothing is stored.
+background. The answer carries the ledger's `receipt` of the batch (its `events.received`
+entry: index, leaf hash, a signed checkpoint that includes it). With `?wait=evaluated`
+the answer waits until the monitor has also evaluated every batch stored so far
+(read-your-writes for findings). A batch is accepted in part: good items are stored, each
+bad one is quarantined and named in `rejected` with its index, the JSON pointer of the
+offending field and what was expected. A body that cannot be read at all (not JSON, not a
+batch) is a 422 and nothing is stored.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ _EVENTS_BODY: dict[str, Any] = {
 
 
 def answer(result: IngestResult) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "batch_id": result.batch_id,
         "received": result.received,
         "accepted": result.accepted,
@@ -63,6 +65,9 @@ def answer(result: IngestResult) -> dict[str, Any]:
             {"item": e.index, "pointer": e.pointer, "message": e.message} for e in result.rejected
         ],
     }
+    if result.receipt is not None:
+        out["receipt"] = result.receipt.to_dict()
+    return out
 
 
 Wait = Annotated[Literal["stored", "evaluated"], Query(

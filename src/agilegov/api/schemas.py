@@ -41,12 +41,22 @@ class RejectedOut(BaseModel):
     message: str
 
 
+class ReceiptOut(BaseModel):
+    """Proof that an act is in the transparency ledger (see docs/ledger.md)."""
+
+    index: int = Field(description="the entry's index in the ledger")
+    leaf_hash: str = Field(description="base64 of SHA-256(0x00 || entry bytes)")
+    checkpoint: str = Field(description="a signed checkpoint (C2SP signed note) including it")
+
+
 class IngestOut(BaseModel):
     batch_id: int
     received: int
     accepted: int
     duplicates: int
     rejected: list[RejectedOut]
+    receipt: ReceiptOut | None = Field(
+        None, description="the ledger's receipt of the batch's `events.received` entry")
 
 
 class GoalOut(BaseModel):
@@ -79,6 +89,12 @@ class DomainOut(BaseModel):
     streams: list[StreamOut]
     goals: list[GoalOut]
     watermark: str | None = Field(None, description="event-time watermark of the live monitor")
+
+
+class DomainAddedOut(DomainOut):
+    receipt: ReceiptOut | None = Field(
+        None, description="the ledger's receipt of the `rulebook.adopted` entry (none when "
+        "this exact rulebook text was recorded before)")
 
 
 class FindingOut(BaseModel):

@@ -5,6 +5,11 @@ Order of construction follows the data flow: workspace -> event store -> governa
 stored batches to a `MonitorWorker`, so an acknowledgement waits for durability only, never
 for evaluation. `close` stops everything in reverse order (the worker first evaluates what
 is queued).
+
+The transparency ledger is opened next to the services; `attach_ledger` makes every
+governance act go into it (`agilegov.ledger.actlog.ActLog`): ingest batches (with a
+receipt), the monitor's findings and actions, rulebook versions and pseudonym key changes
+found in the workspace (also those made offline with the CLI), recorded once each.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ from typing import cast
 
 from agilegov.api.metered import MeteredIngest
 from agilegov.api.metrics import Metrics
+from agilegov.cases.service import CaseService, build_case_service
 from agilegov.errors import NotFound
 from agilegov.ingest.service import IngestService
+from agilegov.ledger.actlog import ActLog
+from agilegov.ledger.store import Ledger
 from agilegov.monitor import Monitor
+from agilegov.monitor.books import RulebookCache
 from agilegov.monitor.worker import MonitorWorker
 from agilegov.notify import Hub, Webhooks
 from agilegov.rulebook.durations import Duration
@@ -52,6 +61,8 @@ class Services:
     webhooks: Webhooks
     metrics: Metrics
     mqtt_ready: asyncio.Event | None = None  # set once MQTT ingest is subscribed
+    acts: ActLog | None = None  # governance acts into the ledger (see `attach_ledger`)
+    cases: CaseService | None = None  # enforcement cases (agilegov.cases)
     _books: dict[str, tuple[int, Rulebook]] = field(default_factory=dict)
 
     def rulebook(self, domain: str) -> Rulebook:
@@ -68,6 +79,8 @@ class Services:
             return cached[1]
         book = self.workspace.rulebook(domain)
         self._books[domain] = (stamp, book)
+        if self.acts is not None:  # e.g. `agilegov domain add` while the service runs
+            self.acts.rulebook_adopted(book, path.read_bytes(), "workspace")
         return book
 
     def rulebooks(self) -> dict[str, Rulebook]:
@@ -78,9 +91,13 @@ class Services:
     def forget(self, domain: str) -> None:
         self._books.pop(domain, None)
 
+    def _stop_acts(self) -> None:
+        if self.acts is not None:
+            self.acts.stop()
+
     def close(self) -> None:
-        steps = (self.worker.stop, self.webhooks.stop, self.hub.close, self.events.close,
-                 self.state.close)
+        steps = (self.worker.stop, self._stop_acts, self.webhooks.stop, self.hub.close,
+                 self.events.close, self.state.close)
         for step in steps:
             try:
                 step()
@@ -109,8 +126,30 @@ def build_services(settings: Settings) -> Services:
     webhooks = Webhooks(state)
     monitor.subscribers.append(hub.publish)
     monitor.subscribers.append(webhooks.on_update)
+    cases = build_case_service(state.engine, workspace.root, RulebookCache(workspace).get)
+    monitor.subscribers.append(cases.keeper.on_update)
     return Services(settings, workspace, events, state, monitor, worker, ingest, hub, webhooks,
-                    metrics)
+                    metrics, cases=cases)
+
+
+def attach_ledger(services: Services, ledger: Ledger) -> ActLog:
+    """Record every governance act in `ledger` from now on; first record the rulebook
+    versions and pseudonym keys of the workspace the ledger does not have yet."""
+    acts = ActLog(ledger)
+    acts.start()
+    services.acts = acts
+    services.ingest.service.acts = acts
+    services.monitor.subscribers.append(acts.on_update)
+    if services.cases is not None:
+        services.cases.keeper.attach(ledger)
+    for domain in sorted(services.workspace.rulebooks()):
+        path = services.workspace.domains_dir / f"{domain}.yaml"
+        acts.rulebook_adopted(services.workspace.rulebook(domain), path.read_bytes(),
+                              "workspace")
+        if (services.workspace.keys_dir / f"{domain}.json").is_file():
+            ring = services.ingest.service.pseudonyms.ring(domain)
+            acts.keys_seen(domain, list(ring.keys), ring.current, "workspace")
+    return acts
 
 
 def start_services(services: Services) -> None:

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from agilegov import __version__
+from agilegov.cli.accountability import report_command
 from agilegov.cli.admin import domain_add_command, token_create_command
 from agilegov.cli.console import fail
 from agilegov.cli.evaluate import evaluate_command
@@ -78,6 +79,7 @@ app.command("evaluate")(evaluate_command)
 app.command("simulate")(simulate_command)
 app.command("demo")(demo_command)
 app.command("serve")(serve_command)
+app.command("report")(report_command)
 
 token_app = typer.Typer(no_args_is_help=True, help="API tokens for the service.")
 token_app.command("create")(token_create_command)

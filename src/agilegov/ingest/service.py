@@ -4,7 +4,9 @@ Flow: check the caller may report to the domain -> validate every item against i
 stream -> refuse items of actors the caller may not report for -> replace personal
 fields by pseudonyms -> keep rejected items in the quarantine (their personal fields
 pseudonymised too) -> append the good items to the event store (durable, idempotent)
--> record the batch -> hand the newly stored rows to the monitor.
+-> record the batch -> record it in the transparency ledger (when the service keeps
+one: an `events.received` entry whose receipt is part of the answer) -> hand the newly
+stored rows to the monitor.
 
 Partial acceptance: good items are stored even when others in the batch are bad;
 every bad item is reported (item index, JSON pointer, what was expected) and kept in
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -27,11 +29,14 @@ from agilegov.access.roles import Principal
 from agilegov.errors import AccessDenied, NotFound
 from agilegov.ingest.pseudonym import Pseudonymizer, as_text, pseudonymize
 from agilegov.ingest.validate import INDEX, ItemError, pointer, validate_items
+from agilegov.ledger.acts import Actor, BatchFacts
+from agilegov.ledger.receipt import Receipt
 from agilegov.rulebook.loader import load_rulebook
 from agilegov.rulebook.model import Rulebook, Stream
 from agilegov.store.records import ItemProblem
 
 if TYPE_CHECKING:
+    from agilegov.ledger.actlog import ActLog
     from agilegov.monitor.core import Monitor
     from agilegov.store.events import EventStore
     from agilegov.store.state import StateStore
@@ -47,15 +52,19 @@ class IngestResult:
     accepted: int
     duplicates: int
     rejected: list[ItemError]
+    receipt: Receipt | None = None  # the ledger's receipt of the batch (when kept)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "batch_id": self.batch_id,
             "received": self.received,
             "accepted": self.accepted,
             "duplicates": self.duplicates,
             "rejected": [e.to_dict() for e in self.rejected],
         }
+        if self.receipt is not None:
+            out["receipt"] = self.receipt.to_dict()
+        return out
 
 
 def _refusal(principal: Principal, actor: str) -> str:
@@ -71,11 +80,13 @@ class IngestService:
         store: EventStore,
         state: StateStore,
         monitor: Monitor | None,
+        acts: ActLog | None = None,
     ) -> None:
         self.workspace = workspace
         self.store = store
         self.state = state
         self.monitor = monitor
+        self.acts = acts  # the ledger of governance acts, when the service keeps one
         self.pseudonyms = Pseudonymizer(workspace.keys_dir)
         self._books: dict[str, tuple[int, Rulebook]] = {}
         self._lock = threading.Lock()
@@ -127,6 +138,12 @@ class IngestService:
         rejected = len({e.index for e in errors})
         self.state.record_batch(domain, stream, appended.batch_id, len(items), appended.accepted,
                                 appended.duplicates, rejected, appended.sha256, source)
+        receipt = None
+        if self.acts is not None:
+            facts = BatchFacts(domain, stream, appended.batch_id, len(items), appended.accepted,
+                               appended.duplicates, rejected, appended.sha256, source,
+                               by=Actor(principal.role, principal.account_id))
+            receipt = self._record(spec, facts)
         if self.monitor is not None and appended.accepted:
             try:
                 self.monitor.on_batch(domain, stream, appended.accepted_table)
@@ -134,7 +151,17 @@ class IngestService:
                 log.exception("monitor failed on batch %s of %s/%s", appended.batch_id, domain,
                               stream)
         return IngestResult(appended.batch_id, len(items), appended.accepted,
-                            appended.duplicates, errors)
+                            appended.duplicates, errors, receipt)
+
+    def _record(self, spec: Stream, facts: BatchFacts) -> Receipt:
+        """The batch's ledger entry (naming the pseudonym key in force when the stream has
+        personal fields); the answer waits for it, so a receipt always comes with it."""
+        assert self.acts is not None
+        if any(f.personal for f in spec.fields.values()):
+            ring = self.pseudonyms.ring(facts.domain)
+            facts = replace(facts, pseudonym_key=ring.current)
+            return self.acts.batch_received(facts, list(ring.keys))
+        return self.acts.batch_received(facts)
 
     def _own_actors_only(
         self, table: pa.Table, spec: Stream, domain: str, principal: Principal

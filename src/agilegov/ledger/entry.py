@@ -34,6 +34,12 @@ KINDS = (
     "decision.made",
     "retention.purged",
     "key.rotated",
+    "self-report.received",  # an operator's self-report (agilegov.cases.entries)
+    "investigation.recorded",  # an investigation created or corrected (hashes of its texts)
+    "investigation.published",  # an investigation published with its public summary
+    "pseudonym.rotated",  # a domain's pseudonym key changed (agilegov.ledger.acts)
+    "report.received",  # a report from the public: hashes of what was written (agilegov.reports)
+    "report.triaged",  # a regulator's decision on a report: status, the reason's hash
 )
 
 
