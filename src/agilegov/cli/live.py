@@ -66,6 +66,12 @@ def _print_urls(console: Console, base: str, setup: DemoSetup, mqtt: str | None)
     console.print(f"  live:       {base}/v1/domains/{example}/stream  (Server-Sent Events)",
                   highlight=False)
     console.print(f"  metrics:    {base}/metrics", highlight=False)
+    console.print(f"  cases:      {base}/v1/domains/{example}/cases  (enforcement, with appeals)",
+                  highlight=False)
+    console.print(f"  report:     {base}/v1/domains/{example}/accountability?format=html  (public)",
+                  highlight=False)
+    console.print(f"  ledger:     {base}/v1/ledger/checkpoint  (verify: agilegov ledger verify "
+                  f"--url {base})", highlight=False)
     if mqtt:
         console.print(f"  MQTT:       {mqtt} (the infrastructure domain reports here)",
                       highlight=False)
@@ -77,6 +83,34 @@ def _print_urls(console: Console, base: str, setup: DemoSetup, mqtt: str | None)
                   f"'{base}/v1/domains/{example}/findings?limit=5'", highlight=False,
                   markup=False)
     console.print("Ctrl-C stops the demo.")
+
+
+async def _accountability_examples(client: Any, setup: DemoSetup, console: Console) -> None:
+    """Show the accountability side once: a report from the public and a self-report."""
+    name = "mobility" if "mobility" in setup.rulebooks else next(iter(setup.rulebooks))
+    domain = setup.rulebooks[name].domain
+    now = dt.datetime.now(dt.UTC).isoformat()
+    public = await client.post(f"/v1/domains/{domain}/reports", json={
+        "category": "safety", "place": "near the station",
+        "text": "A delivery robot stopped in the middle of the crosswalk for a minute."})
+    lines = []
+    if public.status_code == 201:
+        receipt = public.json().get("receipt") or {}
+        lines.append(f"a report from the public (ledger entry {receipt.get('index')})")
+    operators = [t for t in setup.tokens if t.role == "operator" and t.domain in (name, domain)]
+    operator = operators[0] if operators else None
+    if operator is not None:
+        answer = await client.post(
+            f"/v1/domains/{domain}/self-reports",
+            headers={"Authorization": f"Bearer {operator.token}"},
+            json={"kind": "incident", "occurred_at": now,
+                  "summary": "A robot touched a parked bicycle; no one was hurt."})
+        if answer.status_code == 201:
+            receipt = answer.json().get("receipt") or {}
+            lines.append(f"a self-report by {operator.operator} (ledger entry "
+                         f"{receipt.get('index')})")
+    if lines:
+        console.print(f"Sent to {domain}: " + "; ".join(lines), highlight=False, markup=False)
 
 
 def _make_server(app: Any, host: str, port: int) -> uvicorn.Server:
@@ -133,6 +167,7 @@ async def _serve_and_feed(setup: DemoSetup, host: str, port: int, duration: floa
     mqtt: MqttSender | None = None
     async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
         http = HttpSender(client, setup.token("demo-feeder"))
+        await _accountability_examples(client, setup, console)
         if mqtt_url:
             mqtt = await asyncio.to_thread(MqttSender, mqtt_url, f"agilegov-demo-{port}")
         tasks = []
