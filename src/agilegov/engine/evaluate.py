@@ -16,17 +16,11 @@ import duckdb
 
 from agilegov.data.load import Quarantine, StreamView, refuse_bad_rows, register_stream
 from agilegov.data.normalize import TimeContext
-from agilegov.data.sources import ERROR
 from agilegov.engine.assemble import FINDINGS
 from agilegov.engine.plan import Plan, build_plan
 from agilegov.engine.responses import fired
 from agilegov.engine.result import Evaluation
-from agilegov.engine.scan import (
-    ACTOR,
-    ERRORS,
-    bucket_table,
-    scan_stream,
-)
+from agilegov.engine.scan import ERRORS, bucket_table, scan_stream
 from agilegov.engine.windows import assemble_from_scans
 from agilegov.errors import DataError, Problem
 from agilegov.rulebook.model import Rulebook
@@ -132,4 +126,4 @@ def _run(
     return Evaluation.build(rulebook, plan, table, actions, rank, quarantine)
 
 
-__all__ = ["ACTOR", "ERROR", "Evaluation", "evaluate"]
+__all__ = ["Evaluation", "evaluate"]
