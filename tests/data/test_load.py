@@ -216,7 +216,7 @@ def test_good_parquet_with_statistics_is_not_checked_row_by_row(
         fields={k: FIELDS[k] for k in ("id", "op", "at", "n", "ok")},
     )
     view = register_stream(con, stream, tmp_path, 0, CTX, None)
-    assert not view.checked
+    assert view.bad == 0
     refuse_bad_rows(con, stream, view)
     assert [r["op"] for r in events(con, view)] == ["A", "B"]
 
@@ -376,7 +376,7 @@ def test_a_stream_with_no_file_has_no_events(
     tmp_path: Path, con: duckdb.DuckDBPyConnection
 ) -> None:
     view = register_stream(con, KEYED, tmp_path, 3, CTX, None)
-    assert view.name == "ev3" and view.sources == [] and not view.checked
+    assert view.name == "ev3" and view.sources == [] and view.bad == 0
     refuse_bad_rows(con, KEYED, view)
     assert events(con, view) == []
 

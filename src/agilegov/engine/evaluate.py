@@ -20,7 +20,7 @@ from agilegov.engine.assemble import FINDINGS
 from agilegov.engine.plan import Plan, build_plan
 from agilegov.engine.responses import fired
 from agilegov.engine.result import Evaluation
-from agilegov.engine.scan import ERRORS, bucket_table, scan_stream
+from agilegov.engine.scan import bucket_table, scan_stream
 from agilegov.engine.windows import assemble_from_scans
 from agilegov.errors import DataError, Problem
 from agilegov.rulebook.model import Rulebook
@@ -86,35 +86,22 @@ def _run(
         views[name] = register_stream(con, stream, data_dir, i, ctx, quarantine)
     if quarantine is not None:
         quarantine.write()
-    if len(plan.boundaries) < 2:
-        problems0: list[Problem] = []
-        for name, stream in rulebook.streams.items():
-            try:
-                refuse_bad_rows(con, stream, views[name])
-            except DataError as exc:
-                problems0.extend(exc.problems)
-        if problems0:
-            raise DataError(problems0)
-        return Evaluation.empty(rulebook, plan, quarantine)
-    scans: dict[str, str] = {}
     problems: list[Problem] = []
-    for i, (name, stream) in enumerate(rulebook.streams.items()):
-        say(f"scanning stream {name}")
-        scans[name] = f"s{i}"
-        view = views[name]
-        scan_stream(con, plan, plan.streams[name], stream, view.name, scans[name], view.checked)
-        errors = (
-            con.execute(f'SELECT sum("{ERRORS}") FROM "s{i}"').fetchall()[0]
-            if view.checked
-            else None
-        )
-        if errors and errors[0]:
+    for name, stream in rulebook.streams.items():
+        if views[name].bad:
             try:
                 refuse_bad_rows(con, stream, views[name])
             except DataError as exc:
                 problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
+    if len(plan.boundaries) < 2:
+        return Evaluation.empty(rulebook, plan, quarantine)
+    scans: dict[str, str] = {}
+    for i, (name, stream) in enumerate(rulebook.streams.items()):
+        say(f"scanning stream {name}")
+        scans[name] = f"s{i}"
+        scan_stream(con, plan, plan.streams[name], stream, views[name].name, scans[name])
     say("assembling windows")
     bucket_table(con, plan, "buckets")
     assemble_from_scans(con, plan, scans, "buckets")

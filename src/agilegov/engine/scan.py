@@ -12,18 +12,16 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from agilegov.data.sources import ERROR
 from agilegov.engine.plan import Partial, Plan, StreamPlan
 from agilegov.measure.ast import Aggregate, Condition
 from agilegov.measure.sql import condition_sql
 from agilegov.rulebook.model import Stream
-from agilegov.sqlbuild import alias, case, col, func, ident, lit
+from agilegov.sqlbuild import alias, col, func, ident, lit
 
 ACTOR = "a"
 CELL = "cell"
 BUCKET = "bucket"
 VALUE = "v"
-ERRORS = "errs"
 
 
 def _table(name: str) -> exp.Table:
@@ -59,9 +57,11 @@ def scan_stream(
     stream: Stream,
     events_view: str,
     out_table: str,
-    checked: bool = True,
 ) -> None:
-    """CREATE TABLE out (a, cell, presence, partials..., distinct lists...) from one scan."""
+    """CREATE TABLE out (a, cell, presence, partials..., distinct lists...) from one scan.
+
+    Bad rows were counted (and refused) before: the scan only reads the plan's time range.
+    """
     t = col(stream.time)
     in_range = exp.and_(
         exp.GTE(this=t.copy(), expression=lit(plan.lo_us)),
@@ -71,15 +71,7 @@ def scan_stream(
         this=exp.Paren(this=exp.Sub(this=t, expression=lit(plan.lo_us))),
         expression=lit(plan.cell_us),
     )
-    if checked:
-        cell = case([(in_range, cell)])
-    extra = [alias(exp.Count(this=col(ERROR)), ERRORS)] if checked else []
-    query = partials_query(sp, stream, events_view, cell, extra)
-    # When rows may be bad, no WHERE on time: the same scan counts bad rows anywhere in the
-    # files (a bad row is never skipped); rows outside every window fall into a NULL cell
-    # that no bucket takes. When statistics proved every row good, filter on time instead.
-    if not checked:
-        query = query.where(in_range)
+    query = partials_query(sp, stream, events_view, cell).where(in_range)
     create = exp.Create(this=_table(out_table), kind="TABLE", expression=query)
     con.execute(create.sql(dialect="duckdb"))
 
