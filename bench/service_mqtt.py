@@ -2,6 +2,9 @@
 
 The publisher runs in its own process (spawned) and publishes at QoS 1 to
 `agilegov/<domain>/<stream>`, one event per message or arrays of `per_message` events.
+The publisher keeps at most 500 messages outstanding (published but not yet counted as
+stored by the server), as a client of a broker with a bounded queue must: Mosquitto's
+default queue for a subscriber that is behind is 1000 messages, beyond which it drops.
 The harness polls the server's /metrics until all the events are counted as accepted
 (the server counts a batch only after it is committed); the rate is the events over the
 time from the first publish to that moment (wall clock, one machine).
@@ -17,9 +20,11 @@ from typing import Any
 from bench.service_common import DOMAIN, STREAM, accepted_events, items
 from bench.service_http import IngestRun
 
+OUTSTANDING_MESSAGES = 500  # published but not yet stored: below Mosquitto's 1000 queue
+
 
 def _publish(url: str, messages: int, per_message: int, first: int, tag: str,
-             inflight: int) -> dict[str, Any]:
+             inflight: int, base: str, before: int) -> dict[str, Any]:
     import orjson
     import paho.mqtt.client as paho
     from paho.mqtt.enums import CallbackAPIVersion
@@ -39,7 +44,18 @@ def _publish(url: str, messages: int, per_message: int, first: int, tag: str,
     client.loop_start()
     topic = f"agilegov/{DOMAIN}/{STREAM}"
     started = time.time()
-    infos = [client.publish(topic, p, qos=1) for p in payloads]
+    infos = []
+    window = OUTSTANDING_MESSAGES * per_message
+    check_every = max(1, 100 // per_message)
+    for i, p in enumerate(payloads):
+        infos.append(client.publish(topic, p, qos=1))
+        if (i + 1) % check_every == 0:
+            # Flow control end to end: a broker queues a bounded number of messages for a
+            # subscriber that is behind and drops the rest, so wait for the server to store.
+            sent = (i + 1) * per_message
+            deadline = time.time() + 60.0
+            while sent - (accepted_events(base) - before) > window and time.time() < deadline:
+                time.sleep(0.01)
     for info in infos:
         info.wait_for_publish(120.0)
     published = time.time()
@@ -57,7 +73,8 @@ def mqtt_run(base: str, url: str, events: int, per_message: int, first: int,
     before = accepted_events(base)
     tag = f"m{per_message}-{first}-"
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        future = pool.submit(_publish, url, messages, per_message, first, tag, inflight)
+        future = pool.submit(_publish, url, messages, per_message, first, tag, inflight,
+                             base, before)
         deadline = time.time() + timeout
         stored = 0
         while time.time() < deadline:

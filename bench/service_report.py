@@ -93,13 +93,15 @@ def section(ingest: list[IngestRun], monitor: list[MonitorRun], problems: list[s
         "and recorded before it is acknowledged; the monitor evaluates it incrementally "
         "right after, off the acknowledgement path. Clients and publishers run in separate "
         "processes on loopback. MQTT goes through the machine's Mosquitto with its default "
-        "configuration (which queues at most 1000 messages for a slow subscriber and drops "
-        "the rest: `errors` counts events the broker never delivered).",
+        "configuration, which queues at most 1000 messages for a subscriber that is behind "
+        "and drops the rest; so the publisher keeps at most 500 messages outstanding "
+        "(published but not yet stored), and `errors` counts events never stored.",
         "",
         "- **HTTP**: JSON arrays posted on 2 keep-alive connections; *full speed* sends the "
         "next batch as soon as an answer comes; *half rate* offers half the measured "
         "full-speed rate (open loop). Latency: send to the end of the 200 answer.",
-        "- **MQTT**: QoS 1 to the real broker, at most 200 messages in flight; events/s from "
+        "- **MQTT**: QoS 1 to the real broker, at most 200 messages in flight and 500 "
+        "outstanding (published, not yet stored); events/s from "
         "the first publish until the server's /metrics counts them all as accepted.",
         "- **Incremental evaluation**: `Monitor.on_batch` alone, timed per batch of 1000 "
         "new events (stored first) after the history was stored and caught up.",
