@@ -11,6 +11,7 @@ A new, empty workspace is created on first use.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from agilegov.errors import Conflict, NotFound
@@ -20,6 +21,8 @@ from agilegov.rulebook.model import Rulebook
 
 class Workspace:
     def __init__(self, root: Path) -> None:
+        self._books: dict[str, tuple[int, Rulebook]] = {}
+        self._lock = threading.Lock()
         self.root = Path(root).resolve()
         self.domains_dir = self.root / "domains"
         self.keys_dir = self.root / "keys"
@@ -37,10 +40,20 @@ class Workspace:
         return books
 
     def rulebook(self, domain: str) -> Rulebook:
+        """The domain's rulebook in force, re-read only when its file changes (thread-safe)."""
         path = self.domains_dir / f"{domain}.yaml"
-        if not path.is_file():
-            raise NotFound(f"no domain '{domain}' in this workspace")
-        return load_rulebook(path)
+        try:
+            stamp = path.stat().st_mtime_ns
+        except (OSError, ValueError) as exc:
+            raise NotFound(f"no domain '{domain}' in this workspace") from exc
+        with self._lock:
+            cached = self._books.get(domain)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        book = load_rulebook(path)
+        with self._lock:
+            self._books[domain] = (stamp, book)
+        return book
 
     def add_domain(self, source: Path | str) -> Rulebook:
         """Check a rulebook (a path, or YAML text) and make it the domain's version in force.

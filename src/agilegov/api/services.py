@@ -29,7 +29,6 @@ from agilegov.ingest.service import IngestService
 from agilegov.ledger.actlog import ActLog
 from agilegov.ledger.store import Ledger
 from agilegov.monitor import Monitor
-from agilegov.monitor.books import RulebookCache
 from agilegov.monitor.worker import MonitorWorker
 from agilegov.notify import Hub, Webhooks
 from agilegov.rulebook.durations import Duration
@@ -126,7 +125,7 @@ def build_services(settings: Settings) -> Services:
     webhooks = Webhooks(state)
     monitor.subscribers.append(hub.publish)
     monitor.subscribers.append(webhooks.on_update)
-    cases = build_case_service(state.engine, workspace.root, RulebookCache(workspace).get)
+    cases = build_case_service(state.engine, workspace.root, workspace.rulebook)
     monitor.subscribers.append(cases.keeper.on_update)
     return Services(settings, workspace, events, state, monitor, worker, ingest, hub, webhooks,
                     metrics, cases=cases)

@@ -16,7 +16,6 @@ the quarantine, never dropped silently.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -31,7 +30,6 @@ from agilegov.ingest.pseudonym import Pseudonymizer, as_text, pseudonymize
 from agilegov.ingest.validate import INDEX, ItemError, pointer, validate_items
 from agilegov.ledger.acts import Actor, BatchFacts
 from agilegov.ledger.receipt import Receipt
-from agilegov.rulebook.loader import load_rulebook
 from agilegov.rulebook.model import Rulebook, Stream
 from agilegov.store.records import ItemProblem
 
@@ -88,24 +86,10 @@ class IngestService:
         self.monitor = monitor
         self.acts = acts  # the ledger of governance acts, when the service keeps one
         self.pseudonyms = Pseudonymizer(workspace.keys_dir)
-        self._books: dict[str, tuple[int, Rulebook]] = {}
-        self._lock = threading.Lock()
 
     def rulebook(self, domain: str) -> Rulebook:
-        """The domain's rulebook in force (re-read only when its file changes)."""
-        path = self.workspace.domains_dir / f"{domain}.yaml"
-        try:
-            stamp = path.stat().st_mtime_ns
-        except (FileNotFoundError, ValueError) as exc:
-            raise NotFound(f"no domain '{domain}' in this workspace") from exc
-        with self._lock:
-            cached = self._books.get(domain)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        book = load_rulebook(path)
-        with self._lock:
-            self._books[domain] = (stamp, book)
-        return book
+        """The domain's rulebook in force (the workspace re-reads it only when it changes)."""
+        return self.workspace.rulebook(domain)
 
     def stream(self, domain: str, name: str) -> tuple[Rulebook, Stream]:
         book = self.rulebook(domain)

@@ -20,9 +20,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from agilegov.engine.plan import build_plan
+from agilegov.engine.plan import Plan, plan_for_windows
 from agilegov.monitor import cells, grid
-from agilegov.monitor.books import RulebookCache
 from agilegov.monitor.evaluate import Evaluated, evaluate_windows
 from agilegov.monitor.instants import due_windows
 from agilegov.rulebook.model import Rulebook, Stream
@@ -55,6 +54,7 @@ class MonitorUpdate:
 @dataclass
 class _Domain:
     rulebook: Rulebook
+    plan: Plan  # no windows: only the partial columns every batch appends
     con: duckdb.DuckDBPyConnection
     cell_us: int
     origin: int
@@ -85,8 +85,7 @@ class Monitor:
         """Rulebooks come from the workspace; `store` gives all stored events of a stream for
         rebuilds (None: start empty); `state` takes findings and actions."""
         self._workspace = workspace
-        self._books = RulebookCache(workspace)
-        self._rulebooks = rulebook_source or self._books.get
+        self._rulebooks = rulebook_source or workspace.rulebook
         self._state = state
         self._store = store
         self._lateness = default_lateness
@@ -114,10 +113,8 @@ class Monitor:
     def _fresh(self, book: Rulebook) -> _Domain:
         con = duckdb.connect(":memory:")
         cell_us = grid.cell_size(book)
-        d = _Domain(book, con, cell_us, grid.origin(book, cell_us))
-        plan = build_plan(
-            book, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-        )
+        plan = plan_for_windows(book, {})
+        d = _Domain(book, plan, con, cell_us, grid.origin(book, cell_us))
         for name, stream in book.streams.items():
             empty = pa.table(
                 {n: pa.array([], type=EMPTY_TYPES[f.type]) for n, f in stream.fields.items()}
@@ -145,9 +142,6 @@ class Monitor:
 
     def _absorb(self, d: _Domain, stream: str, table: pa.Table) -> tuple[int | None, int | None]:
         book = d.rulebook
-        plan = build_plan(
-            book, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-        )
         spec = book.streams[stream]
         cols = {
             n: table.column(n)
@@ -155,7 +149,7 @@ class Monitor:
             else pa.nulls(table.num_rows, EMPTY_TYPES[f.type])
             for n, f in spec.fields.items()
         }
-        cells.append(d.con, book, plan, stream, pa.table(cols), d.origin, d.cell_us)
+        cells.append(d.con, book, d.plan, stream, pa.table(cols), d.origin, d.cell_us)
         bounds = pc.min_max(cols[spec.time])
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
         if hi is not None and (d.max_event_us is None or hi > d.max_event_us):
